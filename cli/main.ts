@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { renderCommand } from './commands/render';
+import { synthCommand } from './commands/synth';
+import { validateCommand } from './commands/validate';
+import { registerLocalCommands } from './commands/local';
+import { runCommand } from './private/exit';
+
+/** Builds the `rmq-ha` command line (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('rmq-ha')
+    .description('Highly available RabbitMQ clusters from one typed spec: synthesize, render, validate, try locally.')
+    .option('--env-dir <dir>', 'folder of environment specs', 'environments')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const envDir = (): string => program.opts<{ envDir: string }>().envDir;
+
+  program
+    .command('synth')
+    .description('synthesize Terraform JSON (cdktf.out/stacks/<env>/cdk.tf.json) for one or all environments')
+    .option('--env <name>', 'environment name (file in the environments folder)')
+    .option('--spec <file>', 'spec file (YAML or JSON)')
+    .option('--out <dir>', 'output directory', 'cdktf.out')
+    .action((o) => runCommand(() => synthCommand({ ...o, envDir: envDir() })));
+
+  program
+    .command('render')
+    .description('write the plain files a deployment carries (rabbitmq.conf, enabled_plugins, definitions.json, LB config)')
+    .option('--env <name>', 'environment name')
+    .option('--spec <file>', 'spec file (YAML or JSON)')
+    .requiredOption('--out <dir>', 'output directory (replaced atomically)')
+    .action((o) => runCommand(() => renderCommand({ ...o, envDir: envDir() })));
+
+  program
+    .command('validate')
+    .description('check specs and print best-practice warnings')
+    .option('--env <name>', 'environment name')
+    .option('--spec <file>', 'spec file (YAML or JSON)')
+    .option('--strict', 'fail (exit 1) on warnings')
+    .option('--json', 'print one JSON object')
+    .action((o) => runCommand(() => validateCommand({ ...o, envDir: envDir() })));
+
+  registerLocalCommands(program, envDir);
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((e: { exitCode?: number; code?: string }) => {
+      // commander reports usage errors (unknown option, missing argument) through exitOverride.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exitCode = 0;
+      else process.exitCode = e.exitCode === 0 ? 0 : 1;
+    });
+}

@@ -1,0 +1,29 @@
+import pc from 'picocolors';
+import { SpecError } from '../../spec/errors';
+
+/** Exit codes of every command: 0 ok, 1 invalid input (message on stderr), 2 internal error. */
+export const EXIT = { ok: 0, invalid: 1, internal: 2 } as const;
+
+/** An input problem that is not a spec field (missing option, unknown environment, busy directory). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Runs a command body and maps its failure to the exit code and a message on stderr. */
+export async function runCommand(body: () => Promise<void> | void): Promise<void> {
+  try {
+    await body();
+    process.exitCode = EXIT.ok;
+  } catch (e) {
+    if (SpecError.isSpecError(e) || e instanceof UsageError) {
+      process.stderr.write(`${pc.red('error')}: ${e.message}\n`);
+      process.exitCode = EXIT.invalid;
+    } else {
+      process.stderr.write(`${pc.red('internal error')}: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = EXIT.internal;
+    }
+  }
+}

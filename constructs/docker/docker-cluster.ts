@@ -1,0 +1,43 @@
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Construct } from 'constructs';
+import type { ClusterPlan } from '../../plan/plan';
+import type { SecretName } from '../../plan/files';
+import { ClusterNetwork } from './cluster-network';
+import { RabbitmqNode } from './rabbitmq-node';
+
+/** Props of DockerCluster. */
+export interface DockerClusterProps {
+  /** The plan, rendered for the docker address table. */
+  readonly plan: ClusterPlan;
+  /** Terraform reference of a secret. */
+  readonly secretToken: (name: SecretName) => string;
+}
+
+/**
+ * The Compose-equivalent: a dedicated network, the pinned image, and one volume and container per
+ * node. Placement only: every decision about the cluster is in the plan.
+ */
+export class DockerCluster extends Construct {
+  public readonly network: ClusterNetwork;
+  public readonly image: Image;
+  public readonly nodes: readonly RabbitmqNode[];
+
+  constructor(scope: Construct, id: string, props: DockerClusterProps) {
+    super(scope, id);
+    const { plan } = props;
+    if (plan.addresses.target !== 'docker') throw new Error(`DockerCluster needs a docker plan, got ${plan.addresses.target}`);
+    this.network = new ClusterNetwork(this, 'network', { clusterName: plan.spec.name });
+    this.image = new Image(this, 'image', { name: plan.image, keepLocally: true });
+    this.image.overrideLogicalId('rabbitmq');
+    this.nodes = plan.nodes.map(
+      (node) =>
+        new RabbitmqNode(this, `node-${node.address.index}`, {
+          spec: plan.spec,
+          node,
+          imageId: this.image.imageId,
+          networkName: this.network.network.name,
+          secretToken: props.secretToken,
+        }),
+    );
+  }
+}

@@ -1,0 +1,4 @@
+export * from './cluster-network';
+export * from './docker-cluster';
+export * from './rabbitmq-node';
+export * from './staged-files';

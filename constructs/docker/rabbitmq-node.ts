@@ -1,0 +1,95 @@
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { Volume } from '@cdktf/provider-docker/lib/volume';
+import { Construct } from 'constructs';
+import type { NodePlan } from '../../plan/plan';
+import type { SecretName } from '../../plan/files';
+import type { ClusterSpec } from '../../spec/cluster';
+import { installStagedScript, placeFiles, STAGING_DIR } from './staged-files';
+
+/** The health check every node container runs (stage 3 of the RabbitMQ health-check guide). */
+export const NODE_HEALTHCHECK = ['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms'];
+
+/** Data directory of the official image (also the home of the rabbitmq user, uid 999). */
+const DATA_DIR = '/var/lib/rabbitmq';
+
+/** Props of RabbitmqNode. */
+export interface RabbitmqNodeProps {
+  readonly spec: ClusterSpec;
+  readonly node: NodePlan;
+  /** Image id (docker_image) the container runs. */
+  readonly imageId: string;
+  /** Name of the cluster network. */
+  readonly networkName: string;
+  /** Terraform reference of a secret. */
+  readonly secretToken: (name: SecretName) => string;
+}
+
+/**
+ * One RabbitMQ node: a named volume for its data and a container with a stable host name and
+ * network alias, the rendered files uploaded, the shared Erlang cookie, a health check, a restart
+ * policy and resource limits. The node joins its peers through classic_config peer discovery.
+ */
+export class RabbitmqNode extends Construct {
+  public readonly container: Container;
+  public readonly volume: Volume;
+
+  constructor(scope: Construct, id: string, props: RabbitmqNodeProps) {
+    super(scope, id);
+    const { spec, node } = props;
+    const a = node.address;
+    const logical = `node_${a.index}`;
+
+    this.volume = new Volume(this, 'data', {
+      name: `${a.shortName}-data`,
+      labels: [
+        { label: 'rmq-ha.cluster', value: spec.name },
+        { label: 'rmq-ha.node', value: a.nodeName },
+      ],
+    });
+    this.volume.overrideLogicalId(logical);
+
+    const cookie = { name: 'erlang.cookie', path: `${DATA_DIR}/.erlang.cookie`, content: '{{secret:erlang_cookie}}', sensitive: true };
+    const placed = placeFiles([node.config, node.enabledPlugins, node.definitions, cookie], props.secretToken);
+    // Runs as root before docker-entrypoint.sh drops to the rabbitmq user: secret files become
+    // readable by rabbitmq only; the CLI (health check, docker exec) finds the cookie in /root.
+    const start = [
+      'set -e',
+      ...installStagedScript(placed.staged, 'rabbitmq'),
+      `install -m 0400 ${STAGING_DIR}/erlang.cookie /root/.erlang.cookie`,
+      'exec docker-entrypoint.sh rabbitmq-server',
+    ].join('\n');
+
+    const np = spec.network.nodePorts;
+    this.container = new Container(this, 'container', {
+      name: a.shortName,
+      hostname: a.shortName,
+      image: props.imageId,
+      entrypoint: ['/bin/sh', '-c', start],
+      env: [`RABBITMQ_NODENAME=${a.nodeName}`],
+      networksAdvanced: [{ name: props.networkName, aliases: [a.shortName] }],
+      volumes: [{ volumeName: this.volume.name, containerPath: DATA_DIR }],
+      upload: placed.uploads,
+      ports:
+        np === false
+          ? []
+          : [
+              { internal: a.amqpPort, external: np.amqpBase + a.index, ip: spec.network.bindAddress, protocol: 'tcp' },
+              { internal: a.managementPort, external: np.managementBase + a.index, ip: spec.network.bindAddress, protocol: 'tcp' },
+            ],
+      healthcheck: { test: NODE_HEALTHCHECK, interval: '30s', timeout: '20s', retries: 3, startPeriod: '60s' },
+      restart: 'unless-stopped',
+      // A node needs time to hand over queue leaders and flush to disk before SIGKILL.
+      stopTimeout: 120,
+      memory: Math.floor(spec.resources.memory / 1024 ** 2),
+      cpus: String(spec.resources.cpus),
+      ulimit: [{ name: 'nofile', soft: spec.resources.fileDescriptors, hard: spec.resources.fileDescriptors }],
+      labels: [
+        { label: 'rmq-ha.cluster', value: spec.name },
+        { label: 'rmq-ha.node', value: a.nodeName },
+        { label: 'rmq-ha.role', value: 'rabbitmq' },
+      ],
+      mustRun: true,
+    });
+    this.container.overrideLogicalId(logical);
+  }
+}

@@ -1,0 +1,47 @@
+import { TerraformVariable } from 'cdktf';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { Construct } from 'constructs';
+import type { SecretName } from '../../plan/files';
+import type { SecretSource } from '../../spec/secret';
+
+/** Props of ClusterSecrets. */
+export interface ClusterSecretsProps {
+  /** Where each secret comes from (generated or a Terraform variable). */
+  readonly sources: Readonly<Partial<Record<SecretName, SecretSource>>>;
+}
+
+/**
+ * The cluster's secrets as Terraform references: a sensitive `random_password` per generated
+ * secret (alphanumeric: safe in rabbitmq.conf, JSON and HAProxy), or a sensitive variable.
+ * The values live only in Terraform state, never in the synthesized JSON.
+ */
+export class ClusterSecrets extends Construct {
+  private readonly tokens = new Map<SecretName, string>();
+
+  constructor(scope: Construct, id: string, props: ClusterSecretsProps) {
+    super(scope, id);
+    for (const [name, source] of Object.entries(props.sources) as Array<[SecretName, SecretSource]>) {
+      if ('generate' in source) {
+        const password = new Password(this, name, { length: source.generate.length, special: false, minNumeric: 2, minUpper: 2, minLower: 2 });
+        password.overrideLogicalId(name);
+        this.tokens.set(name, password.result);
+      } else {
+        const variable = new TerraformVariable(this, name, {
+          type: 'string',
+          sensitive: true,
+          nullable: false,
+          description: `${name.replace(/_/g, ' ')} (set TF_VAR_${source.variable})`,
+        });
+        variable.overrideLogicalId(source.variable);
+        this.tokens.set(name, variable.stringValue);
+      }
+    }
+  }
+
+  /** The Terraform reference of a secret; throws if the secret was not declared. */
+  public token(name: SecretName): string {
+    const t = this.tokens.get(name);
+    if (t === undefined) throw new Error(`secret ${name} is not declared for this stack`);
+    return t;
+  }
+}

@@ -1,0 +1,20 @@
+/** Suffixes of generated resources, one place so names never drift between targets. */
+export const SUFFIX = {
+  network: 'net',
+  erlangCookie: 'erlang-cookie',
+  adminPassword: 'admin-password',
+  headless: 'nodes',
+  server: 'server',
+  config: 'server-conf',
+  loadBalancer: 'lb',
+} as const;
+
+/** `<cluster>-<suffix>`, the one naming rule for child resources (as the cluster-operator does). */
+export function childName(cluster: string, suffix: string): string {
+  return `${cluster}-${suffix}`;
+}
+
+/** Host, container and pod name of node `i`: `<cluster>-<i>` (a StatefulSet names pods the same way). */
+export function nodeHostName(cluster: string, index: number): string {
+  return `${cluster}-${index}`;
+}

@@ -1,0 +1,21 @@
+import type { ClusterPlan } from './plan';
+
+/** A file of `rmq-ha render`, relative to the output directory. */
+export interface PlanFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * The files a deployment carries, laid out for reading and booting:
+ * `nodes/<node>/{rabbitmq.conf,enabled_plugins,definitions.json}`.
+ */
+export function planFiles(plan: ClusterPlan): PlanFile[] {
+  const files: PlanFile[] = [];
+  for (const n of plan.nodes) {
+    for (const f of [n.config, n.enabledPlugins, n.definitions]) {
+      files.push({ path: `nodes/${n.address.shortName}/${f.name}`, content: f.content });
+    }
+  }
+  return files;
+}

@@ -1,0 +1,170 @@
+import { childName, SUFFIX } from '../plan/names';
+import { definitionsPath } from '../plan/addresses';
+import { atLeast } from '../spec/version';
+import type { ConfContext, ConfRule } from './conf-context';
+
+type Lines = Array<readonly [string, string | number | boolean]>;
+
+/** Memory the Erlang VM needs beyond RabbitMQ's own accounting: min(20 %, 2 GiB), as the cluster-operator does. */
+export function memoryHeadroom(limitBytes: number): number {
+  return Math.min(Math.floor(limitBytes * 0.2), 2 * 1024 ** 3);
+}
+
+const inContainer = (ctx: ConfContext): boolean => ctx.addresses.target !== 'local';
+
+/**
+ * The rabbitmq.conf rules, in the order they are rendered. RabbitMQ refuses to boot on a key its
+ * schema does not know, so every rule checks the version it renders for.
+ */
+export const CONF_RULES: readonly ConfRule[] = [
+  {
+    id: 'cluster-name',
+    reason: 'A descriptive cluster name: clients see it, and metrics carry it as the rabbitmq_cluster label.',
+    lines: (ctx) => [['cluster_name', ctx.spec.name]],
+  },
+  {
+    id: 'peer-discovery-classic',
+    reason:
+      'Nodes find each other from a static list (no reset/join_cluster start script, which wipes data on restart). ' +
+      'classic_config takes a lock, so parallel starts are safe without cluster_formation.randomized_startup_delay_range.*, ' +
+      'keys that make 4.0+ refuse to boot.',
+    lines: (ctx) =>
+      ctx.addresses.target === 'kubernetes'
+        ? []
+        : [
+            ['cluster_formation.peer_discovery_backend', 'classic_config'],
+            ...ctx.addresses.nodes.map((n, i) => [`cluster_formation.classic_config.nodes.${i + 1}`, n.nodeName] as const),
+          ],
+  },
+  {
+    id: 'peer-discovery-k8s',
+    reason:
+      'Kubernetes peer discovery. Before 4.1 the plugin asks the API server for the headless Service endpoints; ' +
+      'from 4.1 it joins pod -0 and the cluster_formation.k8s.* lookup keys are ignored, so they are not written.',
+    lines: (ctx) => {
+      if (ctx.addresses.target !== 'kubernetes') return [];
+      const lines: Lines = [['cluster_formation.peer_discovery_backend', 'rabbit_peer_discovery_k8s']];
+      if (!atLeast(ctx.version, '4.1')) {
+        const headless = childName(ctx.spec.name, SUFFIX.headless);
+        lines.push(
+          ['cluster_formation.k8s.host', 'kubernetes.default'],
+          ['cluster_formation.k8s.address_type', 'hostname'],
+          ['cluster_formation.k8s.service_name', headless],
+          ['cluster_formation.k8s.hostname_suffix', `.${headless}.${ctx.spec.kubernetes.namespace}`],
+        );
+      }
+      return lines;
+    },
+  },
+  {
+    id: 'target-cluster-size',
+    reason: 'Tells each node how many peers to expect, so formation and health checks know when the cluster is complete.',
+    lines: (ctx) => [['cluster_formation.target_cluster_size_hint', ctx.spec.nodes]],
+  },
+  {
+    id: 'partition-handling',
+    reason:
+      'Up to 4.2 (Mnesia) a minority side pauses during a partition instead of diverging. ' +
+      '4.3 removed Mnesia: the key has no effect there (Raft needs a majority), so it is not written.',
+    lines: (ctx) =>
+      atLeast(ctx.version, '4.3') ? [] : [['cluster_partition_handling', ctx.spec.rabbitmq.partitionHandling ?? 'pause_minority']],
+  },
+  {
+    id: 'listeners',
+    reason: 'AMQP, management and Prometheus listeners; on loopback runs every listener binds 127.0.0.1 only.',
+    lines: (ctx) => {
+      const n = ctx.node;
+      if (!n.listenAddress) {
+        return [
+          ['listeners.tcp.default', n.amqpPort],
+          ['management.tcp.port', n.managementPort],
+          ['prometheus.tcp.port', n.prometheusPort],
+        ];
+      }
+      return [
+        ['listeners.tcp.1', `${n.listenAddress}:${n.amqpPort}`],
+        ['management.tcp.ip', n.listenAddress],
+        ['management.tcp.port', n.managementPort],
+        ['prometheus.tcp.ip', n.listenAddress],
+        ['prometheus.tcp.port', n.prometheusPort],
+        ['distribution.listener.interface', n.listenAddress],
+        ['distribution.listener.port_range.min', n.distPort],
+        ['distribution.listener.port_range.max', n.distPort],
+      ];
+    },
+  },
+  {
+    id: 'guest-loopback-only',
+    reason:
+      'The official image ships loopback_users.guest = false (guest reachable from anywhere). guest must stay loopback-only; ' +
+      'nodes that import definitions at first boot do not create guest at all.',
+    lines: () => [['loopback_users.guest', true]],
+  },
+  {
+    id: 'auth-mechanisms',
+    reason: 'Only password logins. 4.0+ also offers ANONYMOUS (logs in as guest): no anonymous login user.',
+    lines: (ctx) => [
+      ['auth_mechanisms.1', 'PLAIN'],
+      ['auth_mechanisms.2', 'AMQPLAIN'],
+      ...(atLeast(ctx.version, '4.0') ? ([['anonymous_login_user', 'none']] as Lines) : []),
+    ],
+  },
+  {
+    id: 'memory',
+    reason:
+      'Memory alarm. In a container the node cannot always see the cgroup limit, so the limit minus VM headroom ' +
+      '(min 20 %, 2 GiB) is given as the total the relative watermark applies to.',
+    lines: (ctx) => {
+      const wm = ctx.spec.rabbitmq.memoryHighWatermark;
+      if ('absolute' in wm) return [['vm_memory_high_watermark.absolute', wm.absolute]];
+      const lines: Lines = [['vm_memory_high_watermark.relative', wm.relative]];
+      if (inContainer(ctx)) {
+        const limit = ctx.spec.resources.memory;
+        lines.push(['total_memory_available_override_value', limit - memoryHeadroom(limit)]);
+      }
+      return lines;
+    },
+  },
+  {
+    id: 'disk',
+    reason: 'Disk alarm: the 50MB default is for development; production wants at least the memory watermark free.',
+    lines: (ctx) => {
+      const d = ctx.spec.rabbitmq.diskFreeLimit;
+      return 'absolute' in d ? [['disk_free_limit.absolute', d.absolute]] : [['disk_free_limit.relative', d.relative]];
+    },
+  },
+  {
+    id: 'heartbeat',
+    reason: 'Heartbeat frames every timeout/2 keep idle connections alive through load balancers and detect dead peers.',
+    lines: (ctx) => [['heartbeat', ctx.spec.rabbitmq.heartbeatSeconds]],
+  },
+  {
+    id: 'statistics',
+    reason: 'Production interval for management/Prometheus statistics (the 5000 ms default costs CPU on busy nodes).',
+    lines: (ctx) => [['collect_statistics_interval', ctx.spec.rabbitmq.collectStatisticsIntervalMs]],
+  },
+  {
+    id: 'leader-locator',
+    reason: 'Spread new queue leaders over the nodes (queue_master_locator is the deprecated name).',
+    lines: (ctx) => [['queue_leader_locator', ctx.spec.rabbitmq.queueLeaderLocator]],
+  },
+  {
+    id: 'definitions',
+    reason:
+      'Users, vhosts, permissions, queues and policies are imported at boot from the definitions file ' +
+      '(management.load_definitions is deprecated since 3.8.10); an unchanged file is not re-imported.',
+    lines: (ctx) => [
+      ['definitions.import_backend', 'local_filesystem'],
+      ['definitions.local.path', definitionsPath(ctx.node)],
+      ['definitions.skip_if_unchanged', true],
+    ],
+  },
+  {
+    id: 'logging',
+    reason: 'Containers log to the console (docker logs / kubectl logs), not to files inside the container.',
+    lines: (ctx) =>
+      inContainer(ctx)
+        ? [['log.console', true], ['log.console.level', ctx.spec.rabbitmq.logLevel], ['log.file', false]]
+        : [['log.file.level', ctx.spec.rabbitmq.logLevel]],
+  },
+];

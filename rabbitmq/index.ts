@@ -1,0 +1,5 @@
+export * from './conf-context';
+export * from './conf-rules';
+export * from './definitions';
+export * from './enabled-plugins';
+export * from './rabbitmq-conf';

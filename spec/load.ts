@@ -1,0 +1,82 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { ClusterSpec } from './cluster';
+import { SpecError } from './errors';
+import { parseClusterSpec } from './parse';
+
+/** Folder of example and user environments, relative to the project root. */
+export const ENVIRONMENTS_DIR = 'environments';
+const SPEC_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** A spec loaded from a file, with the environment name it is synthesized under. */
+export interface LoadedSpec {
+  /** Environment name: the file name without extension (also the cdktf stack name). */
+  readonly env: string;
+  readonly file: string;
+  readonly spec: ClusterSpec;
+}
+
+/** Reads and validates a YAML or JSON spec file. YAML syntax errors are reported with line and column. */
+export function loadSpecFile(file: string): LoadedSpec {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SpecError(file, [{ path: '', value: file, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})` }]);
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SpecError(file, doc.errors.map((e) => ({ path: '', value: undefined, message: `not valid YAML/JSON: ${e.message.split('\n')[0]}` })));
+  }
+  const env = path.basename(file).replace(/\.(ya?ml|json)$/, '');
+  return { env, file, spec: parseClusterSpec(doc.toJS(), file) };
+}
+
+/** The spec files of every environment in `dir`, sorted by name. */
+export function listEnvironmentFiles(dir = ENVIRONMENTS_DIR): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => SPEC_EXTENSIONS.includes(path.extname(f)))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** Finds the file of environment `env` in `dir`. */
+export function environmentFile(env: string, dir = ENVIRONMENTS_DIR): string {
+  const found = listEnvironmentFiles(dir).find((f) => path.basename(f).replace(/\.(ya?ml|json)$/, '') === env);
+  if (!found) {
+    const known = listEnvironmentFiles(dir).map((f) => path.basename(f).replace(/\.(ya?ml|json)$/, ''));
+    throw new SpecError(env, [{ path: '', value: env, message: `no such environment in ${dir}/; known: ${known.join(', ') || '(none)'}` }]);
+  }
+  return found;
+}
+
+/**
+ * Loads every environment; collects the problems of all files before failing, so one run
+ * reports everything that is wrong.
+ */
+export function loadAllEnvironments(dir = ENVIRONMENTS_DIR): LoadedSpec[] {
+  const loaded: LoadedSpec[] = [];
+  const errors: SpecError[] = [];
+  for (const file of listEnvironmentFiles(dir)) {
+    try {
+      loaded.push(loadSpecFile(file));
+    } catch (e) {
+      if (SpecError.isSpecError(e)) errors.push(e);
+      else throw e;
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateSpecError(errors);
+  return loaded;
+}
+
+/** Several invalid files at once. */
+export class AggregateSpecError extends SpecError {
+  constructor(errors: readonly SpecError[]) {
+    super(errors.map((e) => e.source).join(', '), errors.flatMap((e) => e.issues.map((i) => ({ ...i, path: `${e.source}: ${i.path}` }))));
+    this.message = errors.map((e) => e.message).join('\n');
+  }
+}

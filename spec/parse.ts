@@ -1,0 +1,45 @@
+import { clusterSpec, type ClusterSpec, type ClusterSpecInput } from './cluster';
+import { SpecError, type SpecIssue } from './errors';
+import { validateLoadBalancerAgainstHeartbeat } from './load-balancer';
+import { fromZodIssues } from './private/zod-issues';
+
+/**
+ * Validates a cluster spec and resolves its defaults. Throws one SpecError that lists every
+ * problem (field path, bad value, what is allowed); nothing is rendered from a rejected spec.
+ * @param source where the input came from, for messages (a file path or `inline`)
+ */
+export function parseClusterSpec(input: unknown, source = 'inline'): ClusterSpec {
+  const result = clusterSpec.safeParse(input);
+  if (!result.success) {
+    throw new SpecError(source, fromZodIssues(clusterSpec, input, result.error.issues));
+  }
+  const issues = crossFieldIssues(result.data);
+  if (issues.length > 0) throw new SpecError(source, issues);
+  return result.data;
+}
+
+/** Typed helper for specs written in TypeScript: `clusterSpecFrom({ name: 'rmq', nodes: 3 })`. */
+export function clusterSpecFrom(input: ClusterSpecInput, source = 'inline'): ClusterSpec {
+  return parseClusterSpec(input, source);
+}
+
+/** Rules that involve more than one field. */
+function crossFieldIssues(spec: ClusterSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const message of validateLoadBalancerAgainstHeartbeat(spec.loadBalancer, spec.rabbitmq.heartbeatSeconds)) {
+    issues.push({ path: 'loadBalancer', value: spec.loadBalancer.kind, message });
+  }
+  const np = spec.network.nodePorts;
+  if (np !== false && spec.target === 'docker') {
+    const top = Math.max(np.amqpBase, np.managementBase) + spec.nodes - 1;
+    if (top > 65535) {
+      issues.push({ path: 'network.nodePorts', value: np, message: `node ${spec.nodes - 1} would need port ${top}; lower the bases or set nodePorts: false` });
+    }
+    const amqpRange = [np.amqpBase, np.amqpBase + spec.nodes - 1];
+    const mgmtRange = [np.managementBase, np.managementBase + spec.nodes - 1];
+    if (amqpRange[0] <= mgmtRange[1] && mgmtRange[0] <= amqpRange[1]) {
+      issues.push({ path: 'network.nodePorts', value: np, message: 'amqp and management port ranges overlap; move one base away by at least the node count' });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,2 @@
+export * from './rabbitmq-cluster-stack';
+export * from './synth';

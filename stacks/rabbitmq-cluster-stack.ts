@@ -1,0 +1,59 @@
+import { LocalBackend, TerraformStack } from 'cdktf';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { Construct } from 'constructs';
+import { DockerCluster } from '../constructs/docker/docker-cluster';
+import { ClusterOutputs } from '../constructs/outputs/cluster-outputs';
+import { ClusterSecrets } from '../constructs/secrets/cluster-secrets';
+import { nodeEndpoints } from '../plan/endpoints';
+import { buildPlan, type ClusterPlan } from '../plan/plan';
+import type { ClusterSpec, ClusterSpecInput } from '../spec/cluster';
+import { parseClusterSpec } from '../spec/parse';
+
+/** Props of RabbitMqClusterStack. */
+export interface RabbitMqClusterStackProps {
+  /** The cluster spec; validated (and defaulted) here, so a plain object works. */
+  readonly spec: ClusterSpecInput | ClusterSpec;
+  /**
+   * Local state file, relative to the stack's directory `cdktf.out/stacks/<id>`, so the
+   * synthesized JSON carries no machine path. Use a remote backend for teams.
+   * @default terraform.tfstate
+   */
+  readonly statePath?: string;
+}
+
+/**
+ * One environment: a Terraform stack that deploys a whole RabbitMQ cluster on the spec's target.
+ * Also usable from a user's own cdktf `main.ts`.
+ */
+export class RabbitMqClusterStack extends TerraformStack {
+  public readonly spec: ClusterSpec;
+  public readonly plan: ClusterPlan;
+
+  constructor(scope: Construct, id: string, props: RabbitMqClusterStackProps) {
+    super(scope, id);
+    this.spec = parseClusterSpec(props.spec, `stack ${id}`);
+    this.plan = buildPlan(this.spec);
+    new LocalBackend(this, { path: props.statePath ?? 'terraform.tfstate' });
+    new RandomProvider(this, 'random');
+
+    const secrets = new ClusterSecrets(this, 'secrets', {
+      sources: { admin_password: this.spec.credentials.adminPassword, erlang_cookie: this.spec.credentials.erlangCookie },
+    });
+    const secretToken = secrets.token.bind(secrets);
+
+    if (this.spec.target === 'docker') {
+      new DockerProvider(this, 'docker', {});
+      new DockerCluster(this, 'cluster', { plan: this.plan, secretToken });
+    } else {
+      throw new Error(`target ${this.spec.target} cannot be synthesized yet`);
+    }
+
+    new ClusterOutputs(this, 'outputs', {
+      endpoints: nodeEndpoints(this.spec, this.plan.addresses),
+      adminUser: this.spec.credentials.adminUser,
+      adminPasswordToken: secrets.token('admin_password'),
+      erlangCookieToken: secrets.token('erlang_cookie'),
+    });
+  }
+}

@@ -1,0 +1,16 @@
+import { buildPlan, type ClusterPlan } from '../../plan/plan';
+import type { ClusterSpecInput } from '../../spec/cluster';
+import { parseClusterSpec } from '../../spec/parse';
+import { parseConf } from '../../rabbitmq/rabbitmq-conf';
+
+/** A plan for a small spec; `version` sets rabbitmq.version. */
+export function planFor(input: Partial<ClusterSpecInput> & { version?: string } = {}): ClusterPlan {
+  const { version, ...rest } = input;
+  const spec = parseClusterSpec({ name: 'rmq', ...rest, rabbitmq: { ...(rest.rabbitmq ?? {}), ...(version ? { version } : {}) } });
+  return buildPlan(spec);
+}
+
+/** rabbitmq.conf of node 0 as a key/value map. */
+export function confOf(plan: ClusterPlan, node = 0): Map<string, string> {
+  return parseConf(plan.nodes[node].config.content);
+}
