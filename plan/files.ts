@@ -10,15 +10,19 @@ export interface RenderedFile {
   readonly sensitive: boolean;
 }
 
-/** Secrets a rendered file may refer to. */
-export const SECRET_NAMES = ['admin_password', 'erlang_cookie', 'lb_stats_password'] as const;
-export type SecretName = (typeof SECRET_NAMES)[number];
+/**
+ * Name of a secret a rendered file may refer to (`admin_password`, `erlang_cookie`, ...): lowercase
+ * letters, digits and `_`. Every name used in a file must be declared in `ClusterPlan.secrets`.
+ */
+export type SecretName = string;
+const SECRET_NAME_RE = /^[a-z][a-z0-9_]*$/;
 
 export function secretPlaceholder(name: SecretName): string {
+  if (!SECRET_NAME_RE.test(name)) throw new Error(`bad secret name ${name}`);
   return `{{secret:${name}}}`;
 }
 
-const PLACEHOLDER_RE = /\{\{secret:([a-z_]+)\}\}/g;
+const PLACEHOLDER_RE = /\{\{secret:([a-z][a-z0-9_]*)\}\}/g;
 
 /** Names of the secrets a text refers to. */
 export function secretsIn(content: string): SecretName[] {
@@ -27,10 +31,7 @@ export function secretsIn(content: string): SecretName[] {
 
 /** Replaces every placeholder with the value `resolve` gives (a literal locally, a Terraform reference in a stack). */
 export function resolveSecrets(content: string, resolve: (name: SecretName) => string): string {
-  return content.replace(PLACEHOLDER_RE, (_, name: string) => {
-    if (!(SECRET_NAMES as readonly string[]).includes(name)) throw new Error(`unknown secret placeholder ${name}`);
-    return resolve(name as SecretName);
-  });
+  return content.replace(PLACEHOLDER_RE, (_, name: string) => resolve(name));
 }
 
 export function makeFile(name: string, path: string, content: string): RenderedFile {

@@ -37,9 +37,7 @@ export class RabbitMqClusterStack extends TerraformStack {
     new LocalBackend(this, { path: props.statePath ?? 'terraform.tfstate' });
     new RandomProvider(this, 'random');
 
-    const secrets = new ClusterSecrets(this, 'secrets', {
-      sources: { admin_password: this.spec.credentials.adminPassword, erlang_cookie: this.spec.credentials.erlangCookie },
-    });
+    const secrets = new ClusterSecrets(this, 'secrets', { secrets: this.plan.secrets });
     const secretToken = secrets.token.bind(secrets);
 
     if (this.spec.target === 'docker') {

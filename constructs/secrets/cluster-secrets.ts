@@ -2,12 +2,12 @@ import { TerraformVariable } from 'cdktf';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
 import type { SecretName } from '../../plan/files';
-import type { SecretSource } from '../../spec/secret';
+import type { PlanSecret } from '../../plan/plan';
 
 /** Props of ClusterSecrets. */
 export interface ClusterSecretsProps {
-  /** Where each secret comes from (generated or a Terraform variable). */
-  readonly sources: Readonly<Partial<Record<SecretName, SecretSource>>>;
+  /** The plan's secrets and where each comes from (generated or a Terraform variable). */
+  readonly secrets: readonly PlanSecret[];
 }
 
 /**
@@ -20,7 +20,7 @@ export class ClusterSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterSecretsProps) {
     super(scope, id);
-    for (const [name, source] of Object.entries(props.sources) as Array<[SecretName, SecretSource]>) {
+    for (const { name, source, description } of props.secrets) {
       if ('generate' in source) {
         const password = new Password(this, name, { length: source.generate.length, special: false, minNumeric: 2, minUpper: 2, minLower: 2 });
         password.overrideLogicalId(name);
@@ -30,7 +30,7 @@ export class ClusterSecrets extends Construct {
           type: 'string',
           sensitive: true,
           nullable: false,
-          description: `${name.replace(/_/g, ' ')} (set TF_VAR_${source.variable})`,
+          description: `${description} (set TF_VAR_${source.variable})`,
         });
         variable.overrideLogicalId(source.variable);
         this.tokens.set(name, variable.stringValue);
