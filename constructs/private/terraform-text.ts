@@ -6,6 +6,7 @@ import { resolveSecrets, type SecretName } from '../../plan/files';
  * becomes the token of that secret (resolved by Terraform at apply time, never written in the JSON).
  */
 export function toTerraformText(content: string, secretToken: (name: SecretName) => string): string {
-  const escaped = content.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Replacer functions: in a replacement string "$$" would itself collapse to "$".
+  const escaped = content.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
   return resolveSecrets(escaped, secretToken);
 }

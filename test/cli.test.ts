@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// The CLI is tested as users run it: the compiled entry point (npm test builds it first).
+const CLI = path.resolve(__dirname, '../dist/cli/main.js');
+const ROOT = path.resolve(__dirname, '..');
+
+function run(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file under dir with its content, to prove a failed command changed nothing. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
+}
+
+describe('rmq-ha CLI', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-cli-'));
+  const bad = path.join(tmp, 'bad.yaml');
+  fs.writeFileSync(bad, 'name: Bad_Name\nnodes: 0\nrabbitmq:\n  version: "5.0"\n');
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('synth --env dev writes the cdktf layout and exits 0', () => {
+    const out = path.join(tmp, 'out');
+    const r = run(['synth', '--env', 'dev', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(fs.readFileSync(path.join(out, 'stacks/dev/cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource.docker_container)).toHaveLength(3);
+    expect(JSON.stringify(json)).not.toContain(ROOT); // no machine path (relative LocalBackend)
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks.dev.synthesizedStackPath).toBe('stacks/dev/cdk.tf.json');
+  });
+
+  test('an invalid spec exits 1, lists every problem on stderr, and writes nothing', () => {
+    const out = path.join(tmp, 'out');
+    run(['synth', '--env', 'dev', '--out', out]);
+    const before = tree(out);
+    const r = run(['synth', '--spec', bad, '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/invalid cluster spec \(3 problems\)/);
+    expect(r.stderr).toMatch(/- name: got "Bad_Name"; must be a DNS label/);
+    expect(r.stderr).toMatch(/- nodes: got 0; must be at least 1/);
+    expect(r.stderr).toMatch(/- rabbitmq\.version: got "5\.0"; must be a release line from 3\.10 to 4\.3/);
+    expect(tree(out)).toEqual(before);
+    const renderOut = path.join(tmp, 'render-bad');
+    expect(run(['render', '--spec', bad, '--out', renderOut]).code).toBe(1);
+    expect(fs.existsSync(renderOut)).toBe(false);
+  });
+
+  test('render writes the files a deployment carries, secrets as placeholders', () => {
+    const out = path.join(tmp, 'render');
+    const r = run(['render', '--env', 'dev', '--out', out]);
+    expect(r.code).toBe(0);
+    const files = Object.keys(tree(out)).sort();
+    expect(files).toEqual(expect.arrayContaining(['nodes/rmq-dev-0/rabbitmq.conf', 'nodes/rmq-dev-2/definitions.json', 'nodes/rmq-dev-1/enabled_plugins']));
+    expect(fs.readFileSync(path.join(out, 'nodes/rmq-dev-0/definitions.json'), 'utf8')).toContain('{{secret:admin_password}}');
+  });
+
+  test('validate prints warnings; --strict turns them into exit 1; --json is one object', () => {
+    const even = path.join(tmp, 'even.yaml');
+    fs.writeFileSync(even, 'name: even\nnodes: 4\n');
+    const r = run(['validate', '--spec', even]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/warning nodes: 4 nodes tolerate as many failures as 3/);
+    expect(run(['validate', '--spec', even, '--strict']).code).toBe(1);
+    const j = run(['validate', '--spec', even, '--json']);
+    expect(JSON.parse(j.stdout).environments[0].warnings.map((w: { id: string }) => w.id)).toContain('even-node-count');
+  });
+
+  test('usage errors exit 1', () => {
+    expect(run(['render', '--env', 'dev']).code).toBe(1); // --out missing
+    expect(run(['synth', '--env', 'nope']).code).toBe(1);
+    expect(run(['no-such-command']).code).toBe(1);
+    expect(run(['synth', '--env', 'dev', '--spec', bad, '--out', path.join(tmp, 'x')]).code).toBe(1);
+  });
+});

@@ -1,0 +1,121 @@
+import { Testing } from 'cdktf';
+import { RabbitMqClusterStack } from '../stacks/rabbitmq-cluster-stack';
+import { listEnvironmentFiles, loadSpecFile } from '../spec/load';
+import type { ClusterSpecInput } from '../spec/cluster';
+import { toTerraformText } from '../constructs/private/terraform-text';
+
+interface Synth {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  output: Record<string, { value: unknown; sensitive?: boolean }>;
+  variable?: Record<string, { sensitive?: boolean }>;
+}
+
+function synth(spec: ClusterSpecInput, id = 'test'): Synth {
+  const app = Testing.app();
+  const stack = new RabbitMqClusterStack(app, id, { spec });
+  return JSON.parse(Testing.synth(stack, true)) as Synth;
+}
+
+type Container = {
+  name: string;
+  hostname: string;
+  upload: Array<{ file: string; content: string; permissions: string }>;
+  healthcheck: { test: string[] };
+  networks_advanced: Array<{ aliases: string[] }>;
+  ports: Array<{ internal: number; external: number; ip: string }>;
+  volumes: Array<{ volume_name: string; container_path: string }>;
+  entrypoint: string[];
+};
+const containers = (s: Synth): Container[] => Object.values(s.resource.docker_container ?? {}) as unknown as Container[];
+const upload = (c: Container, suffix: string) => c.upload.find((u) => u.file.endsWith(suffix))!;
+
+const dockerEnvs = listEnvironmentFiles().map(loadSpecFile).filter((e) => e.spec.target === 'docker');
+
+describe('Docker stack of each example environment', () => {
+  test('there is at least the dev environment', () => {
+    expect(dockerEnvs.map((e) => e.env)).toContain('dev');
+  });
+
+  test.each(dockerEnvs.map((e) => [e.env, e] as const))('%s: snapshot', (_name, env) => {
+    expect(synth(env.spec, env.env)).toMatchSnapshot();
+  });
+});
+
+describe('Docker stack: what matters', () => {
+  const s = synth({ name: 'rmq', nodes: 3 });
+  const cs = containers(s);
+
+  test('one container and one volume per node, one network, pinned image', () => {
+    expect(cs).toHaveLength(3);
+    expect(Object.keys(s.resource.docker_volume)).toEqual(['node_0', 'node_1', 'node_2']);
+    expect(Object.keys(s.resource.docker_network)).toEqual(['cluster']);
+    expect(s.resource.docker_image.rabbitmq.name).toBe('rabbitmq:4.3.4-management');
+  });
+
+  test('unique, stable host names that are also the network aliases', () => {
+    expect(cs.map((c) => c.hostname)).toEqual(['rmq-0', 'rmq-1', 'rmq-2']);
+    expect(cs.map((c) => c.networks_advanced[0].aliases)).toEqual([['rmq-0'], ['rmq-1'], ['rmq-2']]);
+  });
+
+  test('every node lists every node as a peer', () => {
+    for (const c of cs) {
+      const conf = upload(c, '90-rmq-ha.conf').content;
+      for (const peer of ['rabbit@rmq-0', 'rabbit@rmq-1', 'rabbit@rmq-2']) expect(conf).toContain(`= ${peer}\n`);
+    }
+  });
+
+  test('one cookie, generated and shared by all nodes, installed root-only then for rabbitmq', () => {
+    expect(Object.keys(s.resource.random_password).sort()).toEqual(['admin_password', 'erlang_cookie']);
+    const cookies = cs.map((c) => upload(c, 'erlang.cookie'));
+    expect(new Set(cookies.map((u) => u.content))).toEqual(new Set(['${random_password.erlang_cookie.result}']));
+    expect(cookies.every((u) => u.permissions === '0400')).toBe(true);
+    expect(cs[0].entrypoint[2]).toContain('install -o rabbitmq -g rabbitmq -m 0400 /etc/rabbitmq/rmq-ha/erlang.cookie /var/lib/rabbitmq/.erlang.cookie');
+    expect(cs[0].entrypoint[2]).toMatch(/exec docker-entrypoint\.sh rabbitmq-server$/);
+    expect(cs[0].entrypoint[2]).not.toMatch(/reset|join_cluster/);
+  });
+
+  test('health check runs rabbitmq-diagnostics', () => {
+    expect(cs[0].healthcheck.test).toEqual(['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms']);
+  });
+
+  test('data on a named volume per node, ports published on loopback only', () => {
+    expect(cs.map((c) => c.volumes[0])).toEqual(
+      [0, 1, 2].map((i) => ({ volume_name: `\${docker_volume.node_${i}.name}`, container_path: '/var/lib/rabbitmq' })),
+    );
+    expect(cs.flatMap((c) => c.ports.map((p) => p.ip))).toEqual(Array(6).fill('127.0.0.1'));
+    expect(cs.map((c) => c.ports.map((p) => p.external))).toEqual([[5673, 15673], [5674, 15674], [5675, 15675]]);
+  });
+
+  test('no secret literal anywhere: passwords and cookie are Terraform references, placeholders all resolved', () => {
+    const text = JSON.stringify(s);
+    expect(text).not.toContain('{{secret:');
+    const defs = JSON.parse(upload(cs[0], 'definitions.json').content) as { users: Array<{ name: string; password: string }> };
+    expect(defs.users).toEqual([expect.objectContaining({ name: 'admin', password: '${random_password.admin_password.result}' })]);
+    expect(upload(cs[0], 'definitions.json').file).toBe('/etc/rabbitmq/rmq-ha/definitions.json');
+    expect(upload(cs[0], 'definitions.json').permissions).toBe('0400');
+  });
+
+  test('outputs: endpoints per node, failover list, sensitive credentials', () => {
+    expect(s.output.amqp_uris.value).toEqual(['amqp://127.0.0.1:5673', 'amqp://127.0.0.1:5674', 'amqp://127.0.0.1:5675']);
+    expect(s.output.admin_password).toEqual(expect.objectContaining({ sensitive: true, value: '${random_password.admin_password.result}' }));
+    expect(s.output.erlang_cookie.sensitive).toBe(true);
+    expect(s.output.admin_username.value).toBe('admin');
+  });
+
+  test('a password from a Terraform variable is a sensitive variable, not a generated one', () => {
+    const v = synth({ name: 'rmq', credentials: { adminPassword: { variable: 'rmq_admin_password' } } });
+    expect(v.variable?.rmq_admin_password.sensitive).toBe(true);
+    expect(Object.keys(v.resource.random_password)).toEqual(['erlang_cookie']);
+    expect(v.output.admin_password.value).toBe('${var.rmq_admin_password}');
+  });
+
+  test('literal ${ in rendered text is escaped for Terraform', () => {
+    expect(toTerraformText('a ${b} %{c} {{secret:admin_password}}', () => '${random_password.x.result}')).toBe('a $${b} %%{c} ${random_password.x.result}');
+  });
+
+  test('nodePorts: false publishes nothing and outputs network-internal endpoints', () => {
+    const n = synth({ name: 'rmq', nodes: 1, network: { nodePorts: false } });
+    expect(containers(n)[0].ports).toEqual([]);
+    expect(n.output.amqp_uris.value).toEqual(['amqp://rmq-0:5672']);
+  });
+});

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): makes sure the real Debian binaries the tests boot are there,
+# builds the CLI the tests spawn, runs jest, and prints "N passed, N failed" as its last line.
+set -u
+cd "$(dirname "$0")/.."
+
+PACKAGES=(rabbitmq-server haproxy nginx libnginx-mod-stream amqp-tools)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian packages the tests boot: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # The tests start their own nodes on free loopback ports; the package's own service is not needed.
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/tmp/rmq-ha-apt.log 2>&1 || {
+      echo "error: apt-get install ${missing[*]} failed; see /tmp/rmq-ha-apt.log" >&2
+      tail -20 /tmp/rmq-ha-apt.log >&2
+      exit 1
+    }
+  else
+    echo "error: the tests need the Debian packages: ${missing[*]}" >&2
+    echo "       install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# Type-check everything (tests included; jest only transpiles), then build the CLI the tests spawn.
+npx tsc --noEmit -p tsconfig.json || { echo "error: type check failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+npm run --silent build || { echo "error: TypeScript build failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+results="${JEST_RESULTS:-.jest-results.json}"
+rm -f "$results"
+npx jest --ci --json --outputFile="$results" "$@"
+rc=$?
+node test/summary.js "$results" || rc=1
+exit $rc
