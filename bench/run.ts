@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/** `npm run bench`: measurements side by side in one run, printed as a table. Not a test. */
+import { runSynthBench } from './synth-bench';
+
+function table(title: string, rows: ReadonlyArray<readonly [string, number, string]>): string {
+  const w = Math.max(...rows.map((r) => r[0].length));
+  const lines = rows.map(([name, ms, note]) => `| ${name.padEnd(w)} | ${ms.toFixed(0).padStart(7)} ms | ${note} |`);
+  return [`### ${title}`, '', `| ${'measurement'.padEnd(w)} | median     | ratio |`, `|${'-'.repeat(w + 2)}|------------|-------|`, ...lines].join('\n');
+}
+
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const synth = runSynthBench(runs);
+process.stdout.write(`${table(`Synthesis (median of ${runs} runs, ${new Date().toISOString().slice(0, 10)})`, synth.rows)}\n`);
