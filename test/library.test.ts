@@ -1,0 +1,13 @@
+import { Testing } from 'cdktf';
+import * as lib from '../index';
+
+describe('library entry', () => {
+  test('a user main.ts can build a stack from a typed spec', () => {
+    const app = Testing.app();
+    const stack = new lib.RabbitMqClusterStack(app, 'mine', { spec: lib.clusterSpecFrom({ name: 'mine', nodes: 5 }) });
+    expect(stack.plan.nodes).toHaveLength(5);
+    const json = JSON.parse(Testing.synth(stack));
+    expect(Object.keys(json.resource.docker_container)).toHaveLength(5);
+    expect(lib.clusterSpec.safeParse({ name: 'x', nodes: 0 }).success).toBe(false);
+  });
+});
