@@ -49,8 +49,8 @@ export function runSynthBench(runs = 5): SynthBenchResult {
   try {
     const node = process.execPath;
     // Warm the file cache once so the first measured run is not an outlier.
-    timeCommand(node, [path.join(root, 'dist/cli/main.js'), 'synth', '--env', 'dev', '--out', path.join(tmp, 'warm')], 1);
-    const cli = timeCommand(node, [path.join(root, 'dist/cli/main.js'), 'synth', '--env', 'dev', '--out', path.join(tmp, 'cli')], runs);
+    timeCommand(node, [path.join(root, 'dist/rmq-ha.js'), 'synth', '--env', 'dev', '--out', path.join(tmp, 'warm')], 1);
+    const cli = timeCommand(node, [path.join(root, 'dist/rmq-ha.js'), 'synth', '--env', 'dev', '--out', path.join(tmp, 'cli')], runs);
     const floor = timeCommand(node, [path.join(root, 'dist/bench/floor-app.js'), path.join(tmp, 'floor')], runs);
     const tsNode = timeCommand(node, [path.join(root, 'node_modules/ts-node/dist/bin.js'), path.join(root, 'bench/ts-node-main.ts'), path.join(tmp, 'tsnode')], Math.max(3, Math.floor(runs / 2)));
     const n3 = timeInProcess(3, runs);

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// The CLI is tested as users run it: the compiled entry point (npm test builds it first).
-const CLI = path.resolve(__dirname, '../dist/cli/main.js');
+// The CLI is tested as users run it: the bundled entry point (npm test builds it first).
+const CLI = path.resolve(__dirname, '../dist/rmq-ha.js');
 const ROOT = path.resolve(__dirname, '..');
 
 function run(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
