@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { renderCommand } from './commands/render';
+import { reviewCommand } from './commands/review';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
 import { registerLocalCommands } from './commands/local';
@@ -41,6 +42,16 @@ export function buildProgram(): Command {
     .option('--strict', 'fail (exit 1) on warnings')
     .option('--json', 'print one JSON object')
     .action((o) => runCommand(() => validateCommand({ ...o, envDir: envDir() })));
+
+  program
+    .command('review')
+    .description('summarize what a spec will create, the changes against the last synthesis, and warnings')
+    .option('--env <name>', 'environment name')
+    .option('--spec <file>', 'spec file (YAML or JSON)')
+    .option('--against <dir>', 'cdktf output to compare with (default: cdktf.out when present)')
+    .option('--strict', 'fail (exit 1) on warnings')
+    .option('--json', 'print one JSON object')
+    .action((o) => runCommand(() => reviewCommand({ ...o, envDir: envDir() })));
 
   registerLocalCommands(program, envDir);
   return program;

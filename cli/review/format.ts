@@ -1,0 +1,37 @@
+import pc from 'picocolors';
+import type { StackDiff } from './diff';
+import type { ReviewSummary } from './summary';
+
+/** The review as text for a terminal or a pull-request comment (colours only on a TTY). */
+export function formatReview(env: string, r: ReviewSummary, diff?: StackDiff): string {
+  const c = r.cluster;
+  const out: string[] = [];
+  out.push(pc.bold(`Review of ${env}: cluster ${c.name} on ${c.target}`));
+  out.push(`  RabbitMQ ${c.version} (${c.image}), ${c.nodes} node(s), survives ${c.toleratedFailures} node failure(s)`);
+  out.push(`  per node ${r.resources.memoryPerNode}, ${r.resources.cpusPerNode} CPU; total ${r.resources.totalMemory}, ${r.resources.totalCpus} CPU`);
+  out.push(`  load balancer: ${r.loadBalancer}`);
+  out.push('', pc.bold('Nodes'));
+  for (const n of r.nodes) out.push(`  ${n.node.padEnd(40)} ${n.amqp.padEnd(28)} ${n.management}`);
+  const t = r.topology;
+  out.push('', pc.bold('Topology (definitions.json, loaded at boot)'));
+  out.push(`  ${t.vhosts} vhost(s); users: ${t.users.join(', ')}`);
+  const queues = Object.entries(t.queuesByType).map(([k, v]) => `${v} ${k}`).join(', ');
+  out.push(`  queues: ${queues || 'none declared'}`);
+  out.push(`  policies: ${t.policies.join(', ') || 'none'}`);
+  if (t.parameters.length > 0) out.push(`  runtime parameters: ${t.parameters.join(', ')}`);
+  out.push('', pc.bold('Terraform resources'));
+  for (const [type, n] of Object.entries(r.terraformResources).sort()) out.push(`  ${String(n).padStart(3)} ${type}`);
+  if (r.requiredVariables.length > 0) out.push(`  set before apply: ${r.requiredVariables.join(', ')}`);
+  out.push(`  sensitive outputs: ${r.sensitiveOutputs.join(', ')}`);
+  if (diff) {
+    out.push('', pc.bold('Changes against the last synthesis'));
+    if (diff.added.length + diff.removed.length + diff.changed.length === 0) out.push('  none');
+    for (const a of diff.added) out.push(pc.green(`  + ${a}`));
+    for (const a of diff.changed) out.push(pc.yellow(`  ~ ${a}`));
+    for (const a of diff.removed) out.push(pc.red(`  - ${a}${a.startsWith('docker_volume.') || a.includes('persistent_volume') ? '  (DATA IS DESTROYED)' : ''}`));
+  }
+  out.push('', pc.bold(`Warnings (${r.warnings.length})`));
+  if (r.warnings.length === 0) out.push('  none');
+  for (const w of r.warnings) out.push(pc.yellow(`  ! ${w.path}: ${w.message} [${w.id}]`));
+  return `${out.join('\n')}\n`;
+}
