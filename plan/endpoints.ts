@@ -27,3 +27,32 @@ export function nodeEndpoints(spec: ClusterSpec, addresses: AddressTable): NodeE
     return { node: n.nodeName, amqpUri: `amqp://${n.host}:${n.amqpPort}`, managementUrl: `http://${n.host}:${n.managementPort}/` };
   });
 }
+
+/** How a client reaches the cluster through the load balancer. */
+export interface LoadBalancerEndpoint {
+  readonly amqpUri: string;
+  readonly managementUrl: string;
+  readonly statsUrl: string;
+}
+
+/**
+ * The load-balanced endpoint: on Docker the ports published on the host, on Kubernetes the load
+ * balancer Service's DNS name inside the cluster, locally the loopback listeners.
+ * Undefined when the spec has no load balancer.
+ */
+export function loadBalancerEndpoint(spec: ClusterSpec, target: AddressTable['target']): LoadBalancerEndpoint | undefined {
+  const lb = spec.loadBalancer;
+  if (lb.kind === 'none') return undefined;
+  const host =
+    target === 'kubernetes'
+      ? `${spec.name}-lb.${spec.kubernetes.namespace}.svc`
+      : target === 'docker'
+        ? spec.network.bindAddress === '0.0.0.0' ? '127.0.0.1' : spec.network.bindAddress
+        : lb.bindAddress;
+  const stats = lb.kind === 'haproxy' ? '/stats' : '/nginx_status';
+  return {
+    amqpUri: `amqp://${host}:${lb.ports.amqp}`,
+    managementUrl: `http://${host}:${lb.ports.management}/`,
+    statsUrl: `http://${host}:${lb.ports.stats}${stats}`,
+  };
+}

@@ -58,6 +58,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const HOST = /^[A-Za-z0-9_.:-]+$/;
 /** One config token: no whitespace, quotes, backslashes, `#` (comment), `;` or braces (nginx). */
 const TOKEN = /^[^\s"'\\#;{}]+$/;
+const SECRET_TOKEN = /^[^\s"'\\#;]+$/;
 const PATH = /^\/[^\s"'\\#;{}]*$/;
 
 /**
@@ -95,8 +96,10 @@ export function assertRenderableLoadBalancerInput(input: LoadBalancerRenderInput
   if (!TOKEN.test(user) || user.includes(':')) {
     errors.push(`statsCredentials.user=${JSON.stringify(user)} must be one token without ':', whitespace, quotes, '#', ';' or braces`);
   }
-  if (!TOKEN.test(passwordRef)) {
-    errors.push(`statsCredentials.passwordRef=${JSON.stringify(passwordRef)} must be one token without whitespace, quotes, '#', ';' or braces`);
+  // Only HAProxy writes it (`stats auth user:password`), where braces are plain characters; this
+  // lets the plan's `{{secret:NAME}}` placeholder through.
+  if (!SECRET_TOKEN.test(passwordRef)) {
+    errors.push(`statsCredentials.passwordRef=${JSON.stringify(passwordRef)} must be one token without whitespace, quotes, '#' or ';'`);
   }
   if (errors.length > 0) {
     throw new Error(`invalid load balancer render input:\n  - ${errors.join('\n  - ')}`);

@@ -8,7 +8,7 @@ export interface PlanFile {
 
 /**
  * The files a deployment carries, laid out for reading and booting:
- * `nodes/<node>/{rabbitmq.conf,enabled_plugins,definitions.json}`.
+ * `nodes/<node>/{rabbitmq.conf,enabled_plugins,definitions.json}` and `load-balancer/<config>`.
  */
 export function planFiles(plan: ClusterPlan): PlanFile[] {
   const files: PlanFile[] = [];
@@ -17,5 +17,6 @@ export function planFiles(plan: ClusterPlan): PlanFile[] {
       files.push({ path: `nodes/${n.address.shortName}/${f.name}`, content: f.content });
     }
   }
+  if (plan.loadBalancer) files.push({ path: `load-balancer/${plan.loadBalancer.config.name}`, content: plan.loadBalancer.config.content });
   return files;
 }

@@ -6,6 +6,7 @@ import type { SecretSource } from '../spec/secret';
 import { parseVersion, type RabbitVersion } from '../spec/version';
 import { addressesFor, definitionsPath, type AddressTable, type NodeAddress } from './addresses';
 import { makeFile, secretsIn, type RenderedFile, type SecretName } from './files';
+import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer-plan';
 import { specWarnings, type PlanWarning } from './warnings';
 
 /** One node: its address and the files only it carries. */
@@ -33,6 +34,8 @@ export interface ClusterPlan {
   readonly nodes: readonly NodePlan[];
   readonly plugins: readonly string[];
   readonly warnings: readonly PlanWarning[];
+  /** The load balancer in front of the nodes; undefined with `loadBalancer.kind: none`. */
+  readonly loadBalancer?: LoadBalancerPlan;
   /** Every secret the files refer to, with where its value comes from. */
   readonly secrets: readonly PlanSecret[];
 }
@@ -58,6 +61,8 @@ export interface BuildPlanOptions {
   readonly addresses?: AddressTable;
   /** Render for this version instead of the spec's (local runs use the installed one). @default - rabbitmq.version */
   readonly version?: RabbitVersion;
+  /** Local runs: directory for the load balancer's config, pid and logs. @default - none (containers) */
+  readonly loadBalancerDir?: string;
 }
 
 /** Pure: spec in, plan out. */
@@ -73,10 +78,12 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
     enabledPlugins: makeFile('enabled_plugins', `${address.configDir}/enabled_plugins`, enabledPluginsText),
     definitions: makeFile('definitions.json', definitionsPath(address), definitionsText),
   }));
+  const loadBalancer = planLoadBalancer(spec, addresses, options.loadBalancerDir);
   const secrets = baseSecrets(spec);
+  if (loadBalancer) secrets.push({ name: 'lb_stats_password', source: { generate: { length: 24 } }, description: `password of the ${loadBalancer.kind} status page` });
   const declared = new Set(secrets.map((s) => s.name));
   for (const n of nodes) {
-    for (const f of [n.config, n.enabledPlugins, n.definitions]) {
+    for (const f of [n.config, n.enabledPlugins, n.definitions, ...(loadBalancer ? [loadBalancer.config] : [])]) {
       for (const name of secretsIn(f.content)) {
         if (!declared.has(name)) throw new Error(`${f.name} refers to undeclared secret ${name}`);
       }
@@ -90,6 +97,7 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
     nodes,
     plugins,
     warnings: specWarnings(spec, version),
+    loadBalancer,
     secrets,
   };
 }

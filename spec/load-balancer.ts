@@ -191,9 +191,10 @@ const loadBalancerObject = z.object({
    */
   ports: loadBalancerPortsSpec.prefault({}).describe('Ports the load balancer listens on.'),
   /**
-   * Address every listener binds to, as written into the config. Inside a container 127.0.0.1 is
-   * reachable only from that container, so a deployment that publishes the ports must say
-   * '0.0.0.0' (or '::') here explicitly.
+   * Address the listeners bind to on a machine the load balancer shares with others (`rmq-ha
+   * local`). In a container or pod the proxy listens on the container's own interfaces and
+   * exposure is decided outside it: Docker publishes the ports on `network.bindAddress`,
+   * Kubernetes through the Service type.
    * @default '127.0.0.1' -- nothing listens on all interfaces unless asked.
    */
   bindAddress: z

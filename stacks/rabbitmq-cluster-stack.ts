@@ -1,11 +1,13 @@
 import { LocalBackend, TerraformStack } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Construct } from 'constructs';
 import { DockerCluster } from '../constructs/docker/docker-cluster';
+import { KubernetesCluster, kubernetesProviderConfig } from '../constructs/kubernetes/kubernetes-cluster';
 import { ClusterOutputs } from '../constructs/outputs/cluster-outputs';
 import { ClusterSecrets } from '../constructs/secrets/cluster-secrets';
-import { nodeEndpoints } from '../plan/endpoints';
+import { loadBalancerEndpoint, nodeEndpoints } from '../plan/endpoints';
 import { buildPlan, type ClusterPlan } from '../plan/plan';
 import type { ClusterSpec, ClusterSpecInput } from '../spec/cluster';
 import { parseClusterSpec } from '../spec/parse';
@@ -44,7 +46,9 @@ export class RabbitMqClusterStack extends TerraformStack {
       new DockerProvider(this, 'docker', {});
       new DockerCluster(this, 'cluster', { plan: this.plan, secretToken });
     } else {
-      throw new Error(`target ${this.spec.target} cannot be synthesized yet`);
+      // kubeconfig path and context from spec.kubernetes.provider (default ~/.kube/config, its current context).
+      new KubernetesProvider(this, 'kubernetes', kubernetesProviderConfig(this.spec.kubernetes));
+      new KubernetesCluster(this, 'cluster', { plan: this.plan, secretToken });
     }
 
     new ClusterOutputs(this, 'outputs', {
@@ -52,6 +56,8 @@ export class RabbitMqClusterStack extends TerraformStack {
       adminUser: this.spec.credentials.adminUser,
       adminPasswordToken: secrets.token('admin_password'),
       erlangCookieToken: secrets.token('erlang_cookie'),
+      loadBalancer: loadBalancerEndpoint(this.spec, this.plan.addresses.target),
+      lbStatsPasswordToken: this.plan.loadBalancer ? secrets.token('lb_stats_password') : undefined,
     });
   }
 }

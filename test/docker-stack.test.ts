@@ -26,7 +26,9 @@ type Container = {
   volumes: Array<{ volume_name: string; container_path: string }>;
   entrypoint: string[];
 };
-const containers = (s: Synth): Container[] => Object.values(s.resource.docker_container ?? {}) as unknown as Container[];
+const containers = (s: Synth): Container[] =>
+  Object.entries(s.resource.docker_container ?? {}).filter(([k]) => k.startsWith('node_')).map(([, c]) => c as unknown as Container);
+const lbContainer = (s: Synth) => s.resource.docker_container.load_balancer as unknown as Container & { depends_on: string[] };
 const upload = (c: Container, suffix: string) => c.upload.find((u) => u.file.endsWith(suffix))!;
 
 const dockerEnvs = listEnvironmentFiles().map(loadSpecFile).filter((e) => e.spec.target === 'docker');
@@ -65,7 +67,7 @@ describe('Docker stack: what matters', () => {
   });
 
   test('one cookie, generated and shared by all nodes, installed root-only then for rabbitmq', () => {
-    expect(Object.keys(s.resource.random_password).sort()).toEqual(['admin_password', 'erlang_cookie']);
+    expect(Object.keys(s.resource.random_password).sort()).toEqual(['admin_password', 'erlang_cookie', 'lb_stats_password']);
     const cookies = cs.map((c) => upload(c, 'erlang.cookie'));
     expect(new Set(cookies.map((u) => u.content))).toEqual(new Set(['${random_password.erlang_cookie.result}']));
     expect(cookies.every((u) => u.permissions === '0400')).toBe(true);
@@ -105,12 +107,37 @@ describe('Docker stack: what matters', () => {
   test('a password from a Terraform variable is a sensitive variable, not a generated one', () => {
     const v = synth({ name: 'rmq', credentials: { adminPassword: { variable: 'rmq_admin_password' } } });
     expect(v.variable?.rmq_admin_password.sensitive).toBe(true);
-    expect(Object.keys(v.resource.random_password)).toEqual(['erlang_cookie']);
+    expect(Object.keys(v.resource.random_password).sort()).toEqual(['erlang_cookie', 'lb_stats_password']);
     expect(v.output.admin_password.value).toBe('${var.rmq_admin_password}');
   });
 
   test('literal ${ in rendered text is escaped for Terraform', () => {
     expect(toTerraformText('a ${b} %{c} {{secret:admin_password}}', () => '${random_password.x.result}')).toBe('a $${b} %%{c} ${random_password.x.result}');
+  });
+
+  test('HAProxy container: pinned image, config uploaded with secrets resolved, ports on loopback, after the nodes', () => {
+    const lb = lbContainer(s);
+    expect(s.resource.docker_image.load_balancer.name).toBe('haproxy:3.2.22-alpine');
+    expect(lb.upload).toEqual([expect.objectContaining({ file: '/usr/local/etc/haproxy/haproxy.cfg', permissions: '0444' })]);
+    const cfg = lb.upload[0].content;
+    expect(cfg).toContain('stats auth operator:${random_password.lb_stats_password.result}');
+    for (const n of ['rmq-0', 'rmq-1', 'rmq-2']) expect(cfg).toMatch(new RegExp(`^\\s*server ${n} ${n}:5672$`, "m"));
+    expect(cfg).toMatch(/bind 0\.0\.0\.0:5672/); // inside the container; the host side is loopback
+    expect(lb.ports.map((p) => [p.internal, p.external, p.ip])).toEqual([[5672, 5672, '127.0.0.1'], [15672, 15672, '127.0.0.1'], [8404, 8404, '127.0.0.1']]);
+    expect(lb.depends_on).toEqual(['docker_container.node_0', 'docker_container.node_1', 'docker_container.node_2']);
+    expect(s.output.amqp_uri.value).toBe('amqp://127.0.0.1:5672');
+    expect(s.output.management_url.value).toBe('http://127.0.0.1:15672/');
+    expect(s.output.lb_stats_password.sensitive).toBe(true);
+  });
+
+  test('Nginx container with its own config path; no load balancer with kind none', () => {
+    const n = synth({ name: 'rmq', loadBalancer: { kind: 'nginx' } });
+    expect(lbContainer(n).upload[0].file).toBe('/etc/nginx/nginx.conf');
+    expect(lbContainer(n).upload[0].content).not.toContain('load_module'); // built into the official image
+    const none = synth({ name: 'rmq', loadBalancer: { kind: 'none' } });
+    expect(none.resource.docker_container.load_balancer).toBeUndefined();
+    expect(none.output.amqp_uri).toBeUndefined();
+    expect(Object.keys(none.resource.random_password).sort()).toEqual(['admin_password', 'erlang_cookie']);
   });
 
   test('nodePorts: false publishes nothing and outputs network-internal endpoints', () => {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { ClusterPlan } from '../../plan/plan';
 import type { SecretName } from '../../plan/files';
 import { ClusterNetwork } from './cluster-network';
+import { LoadBalancerContainer } from './load-balancer-container';
 import { RabbitmqNode } from './rabbitmq-node';
 
 /** Props of DockerCluster. */
@@ -14,13 +15,14 @@ export interface DockerClusterProps {
 }
 
 /**
- * The Compose-equivalent: a dedicated network, the pinned image, and one volume and container per
- * node. Placement only: every decision about the cluster is in the plan.
+ * The Compose-equivalent: a dedicated network, the pinned image, one volume and container per
+ * node, and the load balancer. Placement only: every decision about the cluster is in the plan.
  */
 export class DockerCluster extends Construct {
   public readonly network: ClusterNetwork;
   public readonly image: Image;
   public readonly nodes: readonly RabbitmqNode[];
+  public readonly loadBalancer?: LoadBalancerContainer;
 
   constructor(scope: Construct, id: string, props: DockerClusterProps) {
     super(scope, id);
@@ -39,5 +41,14 @@ export class DockerCluster extends Construct {
           secretToken: props.secretToken,
         }),
     );
+    if (plan.loadBalancer) {
+      this.loadBalancer = new LoadBalancerContainer(this, 'load-balancer', {
+        spec: plan.spec,
+        loadBalancer: plan.loadBalancer,
+        networkName: this.network.network.name,
+        dependsOn: this.nodes.map((n) => n.container),
+        secretToken: props.secretToken,
+      });
+    }
   }
 }

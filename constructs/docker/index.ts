@@ -1,4 +1,5 @@
 export * from './cluster-network';
 export * from './docker-cluster';
+export * from './load-balancer-container';
 export * from './rabbitmq-node';
 export * from './staged-files';

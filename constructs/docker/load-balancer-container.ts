@@ -1,0 +1,56 @@
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Construct } from 'constructs';
+import type { SecretName } from '../../plan/files';
+import type { LoadBalancerPlan } from '../../plan/load-balancer-plan';
+import { childName, SUFFIX } from '../../plan/names';
+import type { ClusterSpec } from '../../spec/cluster';
+import { toTerraformText } from '../private/terraform-text';
+
+/** Props of LoadBalancerContainer. */
+export interface LoadBalancerContainerProps {
+  readonly spec: ClusterSpec;
+  readonly loadBalancer: LoadBalancerPlan;
+  readonly networkName: string;
+  /** Node containers the proxy starts after (names must resolve for nginx at start-up). */
+  readonly dependsOn: readonly Container[];
+  readonly secretToken: (name: SecretName) => string;
+}
+
+/**
+ * The load balancer on the cluster network: the pinned official image, its config uploaded, and
+ * AMQP, management and status ports published on `network.bindAddress` only.
+ */
+export class LoadBalancerContainer extends Construct {
+  public readonly container: Container;
+  public readonly image: Image;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerContainerProps) {
+    super(scope, id);
+    const { spec, loadBalancer: lb } = props;
+    const name = childName(spec.name, SUFFIX.loadBalancer);
+    const ports = spec.loadBalancer.ports;
+    const ip = spec.network.bindAddress;
+    this.image = new Image(this, 'image', { name: lb.image, keepLocally: true });
+    this.image.overrideLogicalId('load_balancer');
+    const published = [ports.amqp, ports.management, ports.stats, ...(spec.loadBalancer.prometheus ? [ports.prometheus] : [])];
+    this.container = new Container(this, 'container', {
+      name,
+      hostname: name,
+      image: this.image.imageId,
+      networksAdvanced: [{ name: props.networkName, aliases: [name] }],
+      // The image runs the proxy as an unprivileged user: the config (which holds the status-page
+      // password) must be readable by it; it never leaves the container.
+      upload: [{ file: lb.config.path, content: toTerraformText(lb.config.content, props.secretToken), permissions: '0444' }],
+      ports: published.map((p) => ({ internal: p, external: p, ip, protocol: 'tcp' })),
+      restart: 'unless-stopped',
+      labels: [
+        { label: 'rmq-ha.cluster', value: spec.name },
+        { label: 'rmq-ha.role', value: `load-balancer-${lb.kind}` },
+      ],
+      dependsOn: [...props.dependsOn],
+      mustRun: true,
+    });
+    this.container.overrideLogicalId('load_balancer');
+  }
+}
