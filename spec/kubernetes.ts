@@ -1,23 +1,206 @@
 import { z } from 'zod';
+import type { ClusterSpec } from './cluster';
+import type { SpecIssue } from './errors';
 import { sizeSchema } from './size';
 
-/** Kubernetes placement of the cluster (used when `target: kubernetes`). */
-export const kubernetesSpec = z.strictObject({
+/** Namespaces that exist in every cluster: they cannot be created by the stack. */
+export const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+/**
+ * Label keys the toolkit sets itself. Selectors, the PodDisruptionBudget, spreading rules and the
+ * preStop skip marker depend on them, so a user label must not override them.
+ */
+export const RESERVED_LABEL_KEYS = [
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/component',
+  'app.kubernetes.io/part-of',
+  'app.kubernetes.io/managed-by',
+  'app.kubernetes.io/version',
+  'skipPreStopChecks',
+] as const;
+
+/** Annotation prefix the toolkit writes (e.g. the config checksum on the pod template). */
+export const RESERVED_ANNOTATION_PREFIX = 'rmq-ha/';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/;
+
+/** True for a Kubernetes label or annotation key: `[prefix/]name`, prefix a DNS subdomain. */
+export function isQualifiedKey(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return false;
+  return name.length > 0 && name.length <= 63 && QUALIFIED_NAME.test(name);
+}
+
+/** Reports every key of a label/annotation map that is not a qualified name, at its own path. */
+function checkKeys(kind: string) {
+  return (map: Record<string, string>, ctx: z.core.$RefinementCtx<Record<string, string>>): void => {
+    for (const key of Object.keys(map)) {
+      if (!isQualifiedKey(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], input: map[key], message: `is not a valid ${kind} key: use [prefix/]name, name of letters, digits, - _ . (at most 63), prefix a DNS subdomain` });
+      }
+    }
+  };
+}
+
+const labelValue = z.string().max(63, { error: 'label values are at most 63 characters' }).regex(LABEL_VALUE, { error: 'must be a label value: letters, digits, - _ . (at most 63)' });
+const labelMap = z.record(z.string(), labelValue).superRefine(checkKeys('label')).default({});
+const annotationMap = z.record(z.string(), z.string()).superRefine(checkKeys('annotation')).default({});
+
+const spreadLevel = z.enum(['required', 'preferred', 'none']);
+
+/** How the pods are spread so that one host or zone failure cannot take out a majority. */
+const spreadSpec = z.strictObject({
+  /**
+   * One pod per node (pod anti-affinity on `kubernetes.io/hostname`). `required` leaves a pod
+   * Pending rather than co-locating it; `preferred` co-locates when there are too few nodes.
+   * @default required
+   */
+  hosts: spreadLevel.default('required'),
+  /**
+   * Even spread over `topology.kubernetes.io/zone` (topology spread constraint, maxSkew 1).
+   * `required` also asks for at least min(nodes, 3) zones (minDomains), so that a zone outage
+   * leaves a majority; `preferred` is the cluster-operator default (ScheduleAnyway).
+   * @default preferred
+   */
+  zones: spreadLevel.default('preferred'),
+});
+
+/** How Terraform reaches the Kubernetes API (the provider block of the stack). */
+const providerSpec = z.strictObject({
+  /**
+   * kubeconfig file (`~` is expanded by the provider). `null` configures nothing, so the
+   * provider takes `KUBE_CONFIG_PATH`, `KUBE_HOST`, ... from the environment (pipelines).
+   * @default ~/.kube/config
+   */
+  configPath: z.string().min(1).nullable().default('~/.kube/config'),
+  /** kubeconfig context. @default - the kubeconfig's current context */
+  configContext: z.string().min(1).optional(),
+});
+
+const kubernetesFields = z.strictObject({
   /** Namespace for every object. @default rabbitmq */
-  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a DNS label (lowercase letters, digits, -)' }).default('rabbitmq'),
-  /** Create the namespace, or use an existing one. @default true */
+  namespace: z.string().max(63).regex(DNS_LABEL, { error: 'must be a DNS label (lowercase letters, digits, -)' }).default('rabbitmq'),
+  /** Create the namespace (labelled for the `restricted` Pod Security Standard), or use an existing one. @default true */
   createNamespace: z.boolean().default(true),
-  /** Type of the client Service. @default ClusterIP */
+  /** Type of the client Service `<cluster>` (amqp, management, prometheus). @default ClusterIP */
   serviceType: z.enum(['ClusterIP', 'LoadBalancer', 'NodePort']).default('ClusterIP'),
-  /** Persistent volume per node. @default { size: 10Gi } */
+  /** Annotations of the client Service only (e.g. a cloud load balancer's settings). @default {} */
+  serviceAnnotations: annotationMap,
+  /** Client CIDRs a LoadBalancer Service admits; only with `serviceType: LoadBalancer`. @default [] (no restriction) */
+  loadBalancerSourceRanges: z.array(z.string().regex(CIDR, { error: 'must be a CIDR such as 10.0.0.0/8' })).default([]),
+  /**
+   * Persistent volume per node (volume claim template `persistence`, ReadWriteOnce). Changing it
+   * replaces the StatefulSet (every pod restarts at once; the data stays because claims are
+   * retained): grow volumes by editing the claims instead.
+   * @default { size: 10Gi }
+   */
   storage: z
     .strictObject({
-      /** @default 10Gi */
+      /** Must exceed the disk free limit, or every node starts in a disk alarm. @default 10Gi */
       size: sizeSchema.default(10 * 1024 ** 3),
       /** @default - the cluster's default StorageClass */
-      storageClass: z.string().optional(),
+      storageClass: z.string().regex(DNS_SUBDOMAIN, { error: 'must be a StorageClass name (DNS subdomain)' }).optional(),
     })
     .prefault({}),
+  /** Spreading over hosts and zones. @default { hosts: required, zones: preferred } */
+  spread: spreadSpec.prefault({}),
+  /**
+   * Time a pod gets to stop. The preStop hook waits (within it) until every quorum queue keeps a
+   * majority without this pod, then drains it; a long period means a node that would break
+   * quorum waits for a human rather than being killed. As the cluster-operator: one week.
+   * Before `terraform destroy` (all pods stop together, so none can keep quorum) mark the pods:
+   * `kubectl -n <namespace> label pod -l app.kubernetes.io/name=<cluster> skipPreStopChecks=true`.
+   * @default 604800
+   */
+  terminationGracePeriodSeconds: z
+    .number()
+    .int()
+    .min(300, { error: 'must be >= 300 s: the preStop hook needs time to wait for quorum, drain the node and stop it' })
+    .max(2592000, { error: 'must be at most 30 days (2592000 s)' })
+    .default(604800),
+  /** Seconds the init container sleeps before RabbitMQ starts, so peers' DNS records propagate (cluster-operator: 30). @default 30 */
+  startupDelaySeconds: z.number().int().min(0).max(600).default(30),
+  /** How long a booting node may take to see its whole cluster before Kubernetes restarts it (startup probe). @default 600 */
+  startupTimeoutSeconds: z.number().int().min(60).max(7200).default(600),
+  /**
+   * Liveness probe. `none` (cluster-operator default): a node busy syncing or in an alarm is not
+   * killed. `ping`: `rabbitmq-diagnostics -q ping` every 60 s, restart after 10 failures, for a wedged VM.
+   * @default none
+   */
+  livenessProbe: z.enum(['none', 'ping']).default('none'),
+  /** Labels added to every object and to the pods. @default {} */
+  labels: labelMap,
+  /** Annotations added to every object (not the pods). @default {} */
+  annotations: annotationMap,
+  /** Annotations added to the pods (e.g. for a service mesh or backup tool). @default {} */
+  podAnnotations: annotationMap,
+  /** Node labels a pod requires. @default {} */
+  nodeSelector: labelMap,
+  /** PriorityClass of the pods. @default - none (the cluster default) */
+  priorityClassName: z.string().regex(DNS_SUBDOMAIN, { error: 'must be a PriorityClass name' }).optional(),
+  /** Secrets for pulling the image from a private registry. @default [] */
+  imagePullSecrets: z.array(z.string().regex(DNS_SUBDOMAIN, { error: 'must be a Secret name' })).default([]),
+  /** Provider settings (kubeconfig). @default { configPath: ~/.kube/config } */
+  provider: providerSpec.prefault({}),
+});
+
+/** Kubernetes placement of the cluster (used when `target: kubernetes`). */
+export const kubernetesSpec = kubernetesFields.superRefine((k, ctx) => {
+  for (const issue of kubernetesSectionIssues(k)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input: issue.value });
 });
 
 export type KubernetesSpec = z.output<typeof kubernetesSpec>;
+
+/** Rules within the kubernetes section (paths relative to it). */
+function kubernetesSectionIssues(k: z.output<typeof kubernetesFields>): Array<{ path: PropertyKey[]; value: unknown; message: string }> {
+  const out: Array<{ path: PropertyKey[]; value: unknown; message: string }> = [];
+  if (k.createNamespace && (BUILT_IN_NAMESPACES as readonly string[]).includes(k.namespace)) {
+  out.push({ path: ['createNamespace'], value: true, message: `namespace ${k.namespace} always exists; set createNamespace: false or choose another namespace` });
+  }
+  if (k.loadBalancerSourceRanges.length > 0 && k.serviceType !== 'LoadBalancer') {
+  out.push({ path: ['loadBalancerSourceRanges'], value: k.loadBalancerSourceRanges, message: `only applies to serviceType LoadBalancer (got ${k.serviceType}); remove it or set serviceType: LoadBalancer` });
+  }
+  for (const key of Object.keys(k.labels)) {
+  if ((RESERVED_LABEL_KEYS as readonly string[]).includes(key)) {
+      out.push({ path: ['labels', key], value: k.labels[key], message: 'is set by rmq-ha (selectors, spreading and the disruption budget depend on it); use another key' });
+    }
+  }
+  for (const field of ['annotations', 'podAnnotations', 'serviceAnnotations'] as const) {
+  for (const key of Object.keys(k[field])) {
+      if (key.startsWith(RESERVED_ANNOTATION_PREFIX)) {
+        out.push({ path: [field, key], value: k[field][key], message: `the ${RESERVED_ANNOTATION_PREFIX} prefix is written by rmq-ha (e.g. the config checksum); use another prefix` });
+      }
+    }
+  }
+  return out;
+}
+
+/** Disk free limit in bytes for a spec (a relative limit multiplies the memory limit). */
+export function diskFreeLimitBytes(spec: ClusterSpec): number {
+  const d = spec.rabbitmq.diskFreeLimit;
+  return 'absolute' in d ? d.absolute : Math.ceil(d.relative * spec.resources.memory);
+}
+
+/**
+ * Rules that tie the kubernetes section to the rest of the spec (the section's own rules run
+ * while parsing). Empty for other targets.
+ */
+export function kubernetesSpecIssues(spec: ClusterSpec): SpecIssue[] {
+  if (spec.target !== 'kubernetes') return [];
+  const issues: SpecIssue[] = [];
+  const disk = diskFreeLimitBytes(spec);
+  if (spec.kubernetes.storage.size <= disk) {
+  issues.push({
+      path: 'kubernetes.storage.size',
+      value: spec.kubernetes.storage.size,
+      message: `must exceed the disk free limit (${disk} bytes), or every node starts in a disk alarm that blocks publishers; raise the size or lower rabbitmq.diskFreeLimit`,
+    });
+  }
+  return issues;
+}

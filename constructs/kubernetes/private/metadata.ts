@@ -1,0 +1,52 @@
+import type { ClusterSpec } from '../../../spec/cluster';
+import { formatVersion, type RabbitVersion } from '../../../spec/version';
+
+/** Well-known label keys (`app.kubernetes.io/*`, as the cluster-operator sets them). */
+export const LABEL = {
+  name: 'app.kubernetes.io/name',
+  component: 'app.kubernetes.io/component',
+  partOf: 'app.kubernetes.io/part-of',
+  managedBy: 'app.kubernetes.io/managed-by',
+  version: 'app.kubernetes.io/version',
+} as const;
+
+/** Pod label the preStop hook reads through the Downward API: when set, the hook exits at once. */
+export const SKIP_PRESTOP_LABEL = 'skipPreStopChecks';
+
+/** Pod template annotation holding the sha256 of the rendered files: a change rolls the pods. */
+export const CONFIG_CHECKSUM_ANNOTATION = 'rmq-ha/config-sha256';
+
+type StringMap = Record<string, string>;
+
+/**
+ * Labels that select the pods. Services, the PodDisruptionBudget and the spreading rules all use
+ * exactly these; they never change over the cluster's life (a StatefulSet selector is immutable).
+ */
+export function selectorLabels(spec: ClusterSpec): StringMap {
+  return { [LABEL.name]: spec.name, [LABEL.component]: 'rabbitmq' };
+}
+
+/** Labels of every object: the spec's, then the toolkit's (which win; the spec rejects collisions). */
+export function objectLabels(spec: ClusterSpec): StringMap {
+  return { ...spec.kubernetes.labels, ...selectorLabels(spec), [LABEL.partOf]: 'rabbitmq', [LABEL.managedBy]: 'rmq-ha' };
+}
+
+/** Labels of the StatefulSet and its pods: the object labels plus the RabbitMQ version. */
+export function workloadLabels(spec: ClusterSpec, version: RabbitVersion): StringMap {
+  return { ...objectLabels(spec), [LABEL.version]: formatVersion(version) };
+}
+
+/** `metadata` block of a namespaced object: name, namespace, labels, and the spec's annotations if any. */
+export function objectMetadata(
+  spec: ClusterSpec,
+  name: string,
+  extra: { labels?: StringMap; annotations?: StringMap } = {},
+): { name: string; namespace: string; labels: StringMap; annotations?: StringMap } {
+  const annotations = { ...spec.kubernetes.annotations, ...(extra.annotations ?? {}) };
+  return {
+    name,
+    namespace: spec.kubernetes.namespace,
+    labels: extra.labels ?? objectLabels(spec),
+    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+  };
+}

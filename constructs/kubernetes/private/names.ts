@@ -1,0 +1,58 @@
+import { childName, SUFFIX } from '../../../plan/names';
+import type { ClusterSpec } from '../../../spec/cluster';
+
+/** Suffixes of the objects only the Kubernetes target creates (the shared ones are in plan/names.ts). */
+export const K8S_SUFFIX = {
+  /** Secret with the administrator's credentials (service-binding keys), as the cluster-operator names it. */
+  defaultUser: 'default-user',
+  /** Secret with the rendered files that hold secrets (definitions.json). */
+  serverSecretFiles: 'server-secret-files',
+  /** Role with exactly what peer discovery calls before 4.1. */
+  peerDiscovery: 'peer-discovery',
+  /** PodDisruptionBudget. */
+  disruptionBudget: 'server-pdb',
+} as const;
+
+/** Every object name of a cluster, derived once from the spec (cluster-operator naming). */
+export interface KubernetesNames {
+  readonly namespace: string;
+  /** StatefulSet; also the prefix of the pod names `<statefulSet>-<i>`. */
+  readonly statefulSet: string;
+  /** Headless Service that gives each pod its DNS name. */
+  readonly headlessService: string;
+  /** Client Service: the cluster's one address for applications. */
+  readonly clientService: string;
+  /** ConfigMap with the non-secret rendered files. */
+  readonly configMap: string;
+  readonly erlangCookieSecret: string;
+  readonly defaultUserSecret: string;
+  readonly secretFilesSecret: string;
+  /** ServiceAccount and RoleBinding (pre-4.1 peer discovery only). */
+  readonly serviceAccount: string;
+  readonly role: string;
+  readonly roleBinding: string;
+  readonly disruptionBudget: string;
+}
+
+export function kubernetesNames(spec: ClusterSpec): KubernetesNames {
+  const c = spec.name;
+  return {
+    namespace: spec.kubernetes.namespace,
+    statefulSet: childName(c, SUFFIX.server),
+    headlessService: childName(c, SUFFIX.headless),
+    clientService: c,
+    configMap: childName(c, SUFFIX.config),
+    erlangCookieSecret: childName(c, SUFFIX.erlangCookie),
+    defaultUserSecret: childName(c, K8S_SUFFIX.defaultUser),
+    secretFilesSecret: childName(c, K8S_SUFFIX.serverSecretFiles),
+    serviceAccount: childName(c, SUFFIX.server),
+    role: childName(c, K8S_SUFFIX.peerDiscovery),
+    roleBinding: childName(c, SUFFIX.server),
+    disruptionBudget: childName(c, K8S_SUFFIX.disruptionBudget),
+  };
+}
+
+/** In-cluster DNS name of the client Service. */
+export function serviceHost(names: KubernetesNames): string {
+  return `${names.clientService}.${names.namespace}.svc`;
+}

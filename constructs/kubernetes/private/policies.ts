@@ -1,0 +1,110 @@
+/**
+ * The workload decisions of the Kubernetes target as pure functions of the spec, so each can be
+ * tested alone and the consistency checker can recompute them.
+ */
+import { atLeast, type RabbitVersion } from '../../../spec/version';
+import { SKIP_PRESTOP_LABEL } from './metadata';
+
+/** Members a Raft group (quorum queue, stream, Khepri) needs online: floor(n/2) + 1. */
+export function majority(n: number): number {
+  return Math.floor(n / 2) + 1;
+}
+
+/**
+ * maxUnavailable of the PodDisruptionBudget. 1 whenever the cluster keeps a majority without one
+ * node (n >= 3), else 0: a 1- or 2-node cluster has no node to spare, so a voluntary eviction
+ * waits (drain blocks) instead of taking queues offline.
+ *
+ * Why maxUnavailable 1 and not minAvailable = majority(n): a quorum queue may have fewer replicas
+ * than the cluster has nodes (e.g. 3 replicas on 5 nodes). minAvailable 3 of 5 would allow two
+ * evictions at once, which can be two of the same queue's three replicas. One at a time is safe
+ * for every replica count >= 3, and an already-unready pod counts as the one disruption.
+ */
+export function disruptionBudgetMaxUnavailable(nodes: number): number {
+  return nodes - majority(nodes) >= 1 ? 1 : 0;
+}
+
+/** The k8s peer discovery plugin calls the Kubernetes API (endpoints, events) only before 4.1. */
+export function peerDiscoveryUsesApi(version: RabbitVersion): boolean {
+  return !atLeast(version, '4.1');
+}
+
+/** How the preStop hook spends the termination grace period. */
+export interface PreStopBudget {
+  /** `rabbitmq-upgrade await_online_quorum_plus_one -t` (0: skipped, single node). */
+  readonly awaitQuorumSeconds: number;
+  /** `rabbitmq-upgrade drain -t`: leader transfer and listener suspension. */
+  readonly drainSeconds: number;
+  /** Left after the hook for RabbitMQ's own shutdown on SIGTERM. */
+  readonly shutdownSeconds: number;
+}
+
+/** Seconds kept for RabbitMQ's own shutdown after the hook returns (SIGTERM to exit). */
+export const SHUTDOWN_RESERVE_SECONDS = 60;
+/** Upper bound of the drain step; leader transfers take seconds to minutes. */
+export const MAX_DRAIN_SECONDS = 600;
+
+/**
+ * Splits the grace period so that the whole hook always ends before the kubelet's SIGKILL:
+ * await + drain + shutdown = grace. Drain gets a quarter of what is left after the shutdown
+ * reserve (at most 10 minutes); waiting for quorum gets the rest. A single node has no quorum to
+ * wait for: it only drains.
+ */
+export function preStopBudget(graceSeconds: number, nodes: number): PreStopBudget {
+  const usable = graceSeconds - SHUTDOWN_RESERVE_SECONDS;
+  if (usable < 60) throw new Error(`terminationGracePeriodSeconds ${graceSeconds} leaves no time for the preStop hook`);
+  const drainSeconds = Math.min(MAX_DRAIN_SECONDS, Math.floor(usable / 4));
+  const awaitQuorumSeconds = nodes > 1 ? usable - drainSeconds : 0;
+  return { awaitQuorumSeconds, drainSeconds, shutdownSeconds: graceSeconds - awaitQuorumSeconds - drainSeconds };
+}
+
+/** Mount path of the Downward API volume that exposes the skip marker label. */
+export const POD_INFO_DIR = '/etc/pod-info';
+
+/**
+ * The preStop command (POSIX `sh -c`: the alpine images have no bash). Exits at once when the pod carries the skip marker label (set it
+ * before deleting the whole cluster: with every pod stopping, none could keep quorum). Otherwise
+ * waits until every quorum queue and stream has quorum + 1 members online, so stopping this node
+ * leaves a majority, then drains it (no new clients, queue leaders moved away).
+ */
+export function preStopCommand(budget: PreStopBudget): string {
+  const skip = `if [ -n "$(cat ${POD_INFO_DIR}/${SKIP_PRESTOP_LABEL} 2>/dev/null)" ]; then exit 0; fi`;
+  const drain = `rabbitmq-upgrade drain -t ${budget.drainSeconds}`;
+  const steps = budget.awaitQuorumSeconds > 0 ? `rabbitmq-upgrade await_online_quorum_plus_one -t ${budget.awaitQuorumSeconds} && ${drain}` : drain;
+  return `${skip}; ${steps}`;
+}
+
+/** Period of the startup probe. */
+export const STARTUP_PROBE_PERIOD_SECONDS = 10;
+
+/** The startup probe: HTTP where the node serves the health check, the CLI otherwise. */
+export type StartupCheck =
+  | { readonly kind: 'http'; readonly path: string }
+  | { readonly kind: 'exec'; readonly command: readonly string[] };
+
+/** Health check endpoint that answers (without credentials) once the cluster has its target size. */
+export const TARGET_SIZE_HEALTH_PATH = '/api/health/checks/reached-target-cluster-size';
+
+/**
+ * "Has this node seen its whole cluster (target_cluster_size_hint)?" as the cluster-operator asks
+ * it: the HTTP health check from 4.2.4, which costs nothing; before that, the same function through
+ * `rabbitmqctl eval` (what the operator's legacy startup probe runs), which starts a CLI VM per
+ * probe but only while the node boots.
+ */
+export function startupCheck(version: RabbitVersion): StartupCheck {
+  if (atLeast(version, '4.2.4')) return { kind: 'http', path: TARGET_SIZE_HEALTH_PATH };
+  return {
+    kind: 'exec',
+    command: ['/bin/sh', '-c', `[ "$(rabbitmqctl eval 'rabbit_nodes:reached_target_cluster_size().')" = "true" ]`],
+  };
+}
+
+/** Failure threshold that gives a booting node `timeoutSeconds` (after the probe's initial delay). */
+export function startupFailureThreshold(timeoutSeconds: number): number {
+  return Math.ceil(timeoutSeconds / STARTUP_PROBE_PERIOD_SECONDS);
+}
+
+/** Kubernetes CPU quantity: whole cores as `2`, fractions in millicores (`1500m`). */
+export function cpuQuantity(cpus: number): string {
+  return Number.isInteger(cpus) ? String(cpus) : `${Math.round(cpus * 1000)}m`;
+}
