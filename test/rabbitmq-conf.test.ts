@@ -161,3 +161,17 @@ describe('3.10 output uses only keys the installed 3.10 schema knows', () => {
     expect(unknown).toEqual([]);
   });
 });
+
+describe('targets differ only in the address table', () => {
+  test('docker and loopback rabbitmq.conf differ only in address-dependent keys', () => {
+    const spec = parseClusterSpec({ name: 'rmq', nodes: 3, rabbitmq: { version: '3.10.8' } });
+    const docker = confOf(buildPlan(spec));
+    const ports = [0, 1, 2].map((i) => ({ amqpPort: 21000 + i, managementPort: 22000 + i, prometheusPort: 23000 + i, distPort: 24000 + i }));
+    const local = confOf(buildPlan(spec, { addresses: localAddresses(spec, '/run', ports) }));
+    const keys = new Set([...docker.keys(), ...local.keys()]);
+    const differing = [...keys].filter((k) => docker.get(k) !== local.get(k)).sort();
+    const addressDependent = /^(cluster_formation\.classic_config\.nodes\.\d+|listeners\.tcp\.(default|1)|management\.tcp\.(ip|port)|prometheus\.tcp\.(ip|port)|distribution\.listener\..*|definitions\.local\.path|total_memory_available_override_value|log\..*)$/;
+    expect(differing.filter((k) => !addressDependent.test(k))).toEqual([]);
+    expect(differing.length).toBeGreaterThan(5);
+  });
+});

@@ -1,4 +1,148 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
+import pc from 'picocolors';
+import { nodeEndpoints } from '../../plan/endpoints';
+import { formatVersion, parseVersion } from '../../spec/version';
+import { checkInstalled, installedRabbitVersion } from '../local/install';
+import { launchFromPlan, localPlan, localPorts, localSecrets } from '../local/plan-launch';
+import { isPortOpen } from '../local/ports';
+import { startRabbitNodes } from '../local/start';
+import { processLiveness, readState } from '../local/state';
+import { stopNodes } from '../local/stop';
+import { clusterStatus } from '../local/ctl';
+import { waitForNodes } from '../local/wait';
+import { runCommand, UsageError } from '../private/exit';
+import { selectOne, type SelectOptions } from '../private/select';
+
+/** Options of `rmq-ha local up`. */
+export interface LocalUpOptions extends SelectOptions {
+  readonly dir: string;
+  /** One JSON object on stdout. @default false */
+  readonly json?: boolean;
+  /** How long to wait for the cluster to form. @default 120 */
+  readonly timeout?: string;
+}
+
+/** File that holds the admin password of a local run (mode 0600). */
+export const PASSWORD_FILE = 'admin-password';
+
+/** The `--json` output of `local up`. */
+export interface LocalUpResult {
+  readonly nodes: ReadonlyArray<{ readonly name: string; readonly amqpPort: number; readonly managementPort: number }>;
+  readonly amqpUris: readonly string[];
+  readonly managementUrls: readonly string[];
+  readonly username: string;
+  readonly passwordFile: string;
+  readonly rabbitmqVersion: string;
+}
+
+/**
+ * `rmq-ha local up`: renders the spec for loopback, starts every node as a real process under
+ * DIR, waits until all have joined one cluster, prints the endpoints. The password is written to
+ * DIR/admin-password (0600), never printed.
+ */
+export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
+  const loaded = selectOne(opts);
+  const dir = path.resolve(opts.dir);
+  const existing = readState(dir);
+  if (existing && Object.values(processLiveness(existing).nodes).some(Boolean)) {
+    throw new UsageError(`${dir} already runs a cluster; use 'rmq-ha local status --dir ${opts.dir}' or 'local down' first`);
+  }
+  const installed = checkInstalled();
+  if (!installed.ok) throw new UsageError(`RabbitMQ is not installed here: ${installed.hint}`);
+  const version = parseVersion(installedRabbitVersion())!;
+  const spec = loaded.spec;
+  const note = (text: string): void => {
+    process.stderr.write(`${pc.dim(text)}\n`);
+  };
+  if (formatVersion(version) !== formatVersion(parseVersion(spec.rabbitmq.version)!)) {
+    note(`note: rendering for the installed RabbitMQ ${formatVersion(version)}; the spec says ${spec.rabbitmq.version}`);
+  }
+  const ports = await localPorts(spec, async (p) => !(await isPortOpen(p)));
+  const plan = localPlan(spec, dir, ports, version);
+  const secrets = localSecrets(plan);
+  fs.mkdirSync(dir, { recursive: true });
+  const passwordFile = path.join(dir, PASSWORD_FILE);
+  fs.writeFileSync(passwordFile, `${secrets.admin_password}\n`, { mode: 0o600 });
+  const state = await startRabbitNodes(launchFromPlan(plan, dir, secrets));
+  try {
+    await waitForNodes(state, { timeoutMs: Number(opts.timeout ?? 120) * 1000 });
+    await waitForFormation(state, spec.nodes, Number(opts.timeout ?? 120) * 1000);
+  } catch (e) {
+    await stopNodes(dir);
+    throw e;
+  }
+  const endpoints = nodeEndpoints(spec, plan.addresses);
+  return {
+    nodes: plan.nodes.map((n) => ({ name: n.address.nodeName, amqpPort: n.address.amqpPort, managementPort: n.address.managementPort })),
+    amqpUris: endpoints.map((e) => e.amqpUri),
+    managementUrls: endpoints.map((e) => e.managementUrl),
+    username: spec.credentials.adminUser,
+    passwordFile,
+    rabbitmqVersion: formatVersion(version),
+  };
+}
+
+/** Polls cluster_status on the first node until every node runs in one cluster (bounded). */
+async function waitForFormation(state: Parameters<typeof clusterStatus>[0], expected: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let running: readonly string[] = [];
+  while (Date.now() < deadline) {
+    running = (await clusterStatus(state, state.nodes[0].nodeName)).runningNodes;
+    if (running.length === expected) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`cluster did not form within ${timeoutMs / 1000} s: running ${running.join(', ') || 'none'} of ${expected}`);
+}
+
+function printUp(r: LocalUpResult, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    return;
+  }
+  process.stdout.write(`${pc.green('cluster formed')}: ${r.nodes.length} node(s), RabbitMQ ${r.rabbitmqVersion}\n`);
+  for (const [i, n] of r.nodes.entries()) process.stdout.write(`  ${n.name.padEnd(28)} ${r.amqpUris[i].padEnd(26)} ${r.managementUrls[i]}\n`);
+  process.stdout.write(`  user ${r.username}, password in ${r.passwordFile}\n`);
+}
 
 /** Registers `rmq-ha local up|status|down` (real processes on loopback). */
-export function registerLocalCommands(_program: Command, _envDir: () => string): void {}
+export function registerLocalCommands(program: Command, envDir: () => string): void {
+  const local = program.command('local').description('run a spec as real RabbitMQ processes on 127.0.0.1 (Debian packages)');
+  local
+    .command('up')
+    .description('start every node (and the load balancer) under DIR and wait until the cluster formed')
+    .option('--env <name>', 'environment name')
+    .option('--spec <file>', 'spec file (YAML or JSON)')
+    .requiredOption('--dir <dir>', 'working directory for data, logs and state')
+    .option('--timeout <seconds>', 'how long to wait for the cluster', '120')
+    .option('--json', 'print exactly one JSON object')
+    .action((o) => runCommand(async () => printUp(await localUp({ ...o, envDir: envDir() }), Boolean(o.json))));
+  local
+    .command('status')
+    .description('show what runs under DIR')
+    .requiredOption('--dir <dir>', 'working directory of local up')
+    .option('--json', 'print one JSON object')
+    .action((o: { dir: string; json?: boolean }) =>
+      runCommand(async () => {
+        const state = readState(path.resolve(o.dir));
+        if (!state) throw new UsageError(`nothing was started under ${o.dir}`);
+        const alive = processLiveness(state);
+        const running = Object.values(alive.nodes).some(Boolean) ? (await clusterStatus(state, state.nodes.find((n) => alive.nodes[n.nodeName])!.nodeName)).runningNodes : [];
+        const out = { nodes: state.nodes.map((n) => ({ name: n.nodeName, pid: n.pid, alive: alive.nodes[n.nodeName], amqpPort: n.amqpPort })), runningNodes: running };
+        if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+        else for (const n of out.nodes) process.stdout.write(`${n.name.padEnd(28)} pid ${n.pid} ${n.alive ? pc.green('alive') : pc.red('stopped')} ${running.includes(n.name) ? 'in cluster' : ''}\n`);
+      }),
+    );
+  local
+    .command('down')
+    .description('stop what local up started under DIR (by pid, nothing else)')
+    .requiredOption('--dir <dir>', 'working directory of local up')
+    .action((o: { dir: string }) =>
+      runCommand(async () => {
+        if (!readState(path.resolve(o.dir))) throw new UsageError(`nothing was started under ${o.dir}`);
+        const r = await stopNodes(path.resolve(o.dir));
+        process.stdout.write(`stopped ${r.stopped.length + r.killed.length}, already gone ${r.notRunning.length}, left alone ${r.skipped.length}\n`);
+      }),
+    );
+}
