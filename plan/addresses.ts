@@ -29,6 +29,8 @@ export interface NodeAddress {
 export interface AddressTable {
   readonly target: PlanTarget;
   readonly nodes: readonly NodeAddress[];
+  /** Local runs: the directory everything lives under. @default - none (containers) */
+  readonly rootDir?: string;
 }
 
 /** Path of the definitions file on a node. */
@@ -101,6 +103,7 @@ export function localAddresses(spec: ClusterSpec, dir: string, ports: readonly L
   if (ports.length !== spec.nodes) throw new Error(`localAddresses: ${ports.length} port sets for ${spec.nodes} nodes`);
   return {
     target: 'local',
+    rootDir: dir,
     nodes: ports.map((p, index) => {
       const shortName = nodeHostName(spec.name, index);
       return {

@@ -7,6 +7,7 @@ import { parseVersion, type RabbitVersion } from '../spec/version';
 import { addressesFor, definitionsPath, type AddressTable, type NodeAddress } from './addresses';
 import { makeFile, secretsIn, type RenderedFile, type SecretName } from './files';
 import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer-plan';
+import { topologyPlugins, topologySecrets, topologyWarnings } from './topology';
 import { specWarnings, type PlanWarning } from './warnings';
 
 /** One node: its address and the files only it carries. */
@@ -61,7 +62,7 @@ export interface BuildPlanOptions {
   readonly addresses?: AddressTable;
   /** Render for this version instead of the spec's (local runs use the installed one). @default - rabbitmq.version */
   readonly version?: RabbitVersion;
-  /** Local runs: directory for the load balancer's config, pid and logs. @default - none (containers) */
+  /** Local runs: directory for the load balancer's config, pid and logs. @default - `<rootDir>/load-balancer` locally */
   readonly loadBalancerDir?: string;
 }
 
@@ -69,17 +70,18 @@ export interface BuildPlanOptions {
 export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): ClusterPlan {
   const version = options.version ?? parseVersion(spec.rabbitmq.version)!;
   const addresses = options.addresses ?? addressesFor(spec);
-  const plugins = pluginList(spec, addresses.target);
+  const plugins = pluginList(spec, addresses.target, topologyPlugins(spec));
   const enabledPluginsText = renderEnabledPlugins(plugins);
-  const definitionsText = renderDefinitions(buildDefinitions(spec, version));
+  const definitionsText = renderDefinitions(buildDefinitions(spec, version, addresses));
   const nodes = addresses.nodes.map((address): NodePlan => ({
     address,
     config: makeFile('rabbitmq.conf', `${address.configDir}/${address.configFileName}`, renderRabbitmqConf({ spec, version, addresses, node: address })),
     enabledPlugins: makeFile('enabled_plugins', `${address.configDir}/enabled_plugins`, enabledPluginsText),
     definitions: makeFile('definitions.json', definitionsPath(address), definitionsText),
   }));
-  const loadBalancer = planLoadBalancer(spec, addresses, options.loadBalancerDir);
-  const secrets = baseSecrets(spec);
+  const lbDir = options.loadBalancerDir ?? (addresses.rootDir ? `${addresses.rootDir}/load-balancer` : undefined);
+  const loadBalancer = planLoadBalancer(spec, addresses, lbDir);
+  const secrets = [...baseSecrets(spec), ...topologySecrets(spec)];
   if (loadBalancer) secrets.push({ name: 'lb_stats_password', source: { generate: { length: 24 } }, description: `password of the ${loadBalancer.kind} status page` });
   const declared = new Set(secrets.map((s) => s.name));
   for (const n of nodes) {
@@ -96,7 +98,7 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
     addresses,
     nodes,
     plugins,
-    warnings: specWarnings(spec, version),
+    warnings: [...specWarnings(spec, version), ...topologyWarnings(spec, version)],
     loadBalancer,
     secrets,
   };
