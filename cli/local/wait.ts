@@ -1,0 +1,88 @@
+/**
+ * `waitForNodes`: bounded wait until every harness node is fully booted.
+ *
+ * Per node, cheapest check first: the process must be alive (a dead node fails the wait at once,
+ * no need to sit out the timeout), then its AMQP port must accept TCP connections (the listener
+ * opens near the end of boot, after cluster formation), and only then one
+ * `rabbitmq-diagnostics -q check_running`, which answers "fully booted and running" once the
+ * boot including plugins has completed. Polling with the CLI from the start would start an
+ * Erlang VM per poll, which competes with the booting nodes for the CPU.
+ */
+import { runRabbitCli } from './ctl';
+import { nodeLogTail } from './logs';
+import { isPortOpen } from './ports';
+import { isAlive } from './private/proc';
+import { sleep } from './private/run';
+import { LocalClusterState, LocalNodeState } from './types';
+
+/** Options of `waitForNodes`. */
+export interface WaitForNodesOptions {
+  /** Overall bound for all nodes together. */
+  readonly timeoutMs: number;
+  /** Pause between checks of one node. @default 500 */
+  readonly pollMs?: number;
+  /** Log lines per file included in the error. @default 40 */
+  readonly logLines?: number;
+}
+
+/** A node that exited or did not boot in time; the message includes its log tail. */
+export class LocalNodeStartError extends Error {
+  /**
+   * @param nodeName the node that failed
+   * @param reason why (exited, timed out)
+   * @param logTail tail of its log files
+   */
+  constructor(
+    readonly nodeName: string,
+    readonly reason: string,
+    readonly logTail: string,
+  ) {
+    super(`RabbitMQ node ${nodeName} ${reason}\n${logTail}`);
+    this.name = 'LocalNodeStartError';
+  }
+}
+
+/**
+ * Resolves when every node of `state` reports running; rejects with `LocalNodeStartError` for the
+ * first node that exits or is not running when `timeoutMs` has passed. Stops polling the other
+ * nodes once one has failed. Does not stop anything: the caller decides (usually `stopNodes`).
+ */
+export async function waitForNodes(state: LocalClusterState, options: WaitForNodesOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  const abort = { failed: false };
+  try {
+    await Promise.all(state.nodes.map((node) => waitForNode(state, node, deadline, options, abort)));
+  } catch (error) {
+    abort.failed = true;
+    throw error;
+  }
+}
+
+async function waitForNode(
+  state: LocalClusterState,
+  node: LocalNodeState,
+  deadline: number,
+  options: WaitForNodesOptions,
+  abort: { failed: boolean },
+): Promise<void> {
+  const fail = (reason: string): LocalNodeStartError =>
+    new LocalNodeStartError(node.nodeName, reason, nodeLogTail(state.dir, node.nodeName, options.logLines ?? 40));
+  let lastCheck = 'AMQP port not open yet';
+  for (;;) {
+    if (abort.failed) return;
+    if (!isAlive(node.pid)) throw fail(`exited during boot (pid ${node.pid})`);
+    if (await isPortOpen(node.amqpPort)) {
+      const remaining = Math.max(1000, deadline - Date.now());
+      const result = await runRabbitCli(state, node.nodeName, ['-q', 'check_running'], {
+        tool: 'rabbitmq-diagnostics',
+        timeoutMs: Math.min(remaining, 15000),
+      });
+      if (result.code === 0) return;
+      lastCheck = `check_running: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`;
+    }
+    if (Date.now() >= deadline) {
+      throw fail(`did not report running within ${options.timeoutMs} ms (last check: ${lastCheck})`);
+    }
+    await sleep(Math.min(options.pollMs ?? 500, Math.max(0, deadline - Date.now())));
+  }
+}
