@@ -115,7 +115,8 @@ const kubernetesFields = z.strictObject({
    * majority without this pod, then drains it; a long period means a node that would break
    * quorum waits for a human rather than being killed. As the cluster-operator: one week.
    * Before `terraform destroy` (all pods stop together, so none can keep quorum) mark the pods:
-   * `kubectl -n <namespace> label pod -l app.kubernetes.io/name=<cluster> skipPreStopChecks=true`.
+   * `kubectl -n <namespace> label pod -l app.kubernetes.io/name=<cluster> skipPreStopChecks=true`,
+   * then give the kubelet a minute to update the pods' Downward API files.
    * @default 604800
    */
   terminationGracePeriodSeconds: z
