@@ -2,6 +2,7 @@ import { clusterSpec, type ClusterSpec, type ClusterSpecInput } from './cluster'
 import { SpecError, type SpecIssue } from './errors';
 import { validateLoadBalancerAgainstHeartbeat } from './load-balancer';
 import { fromZodIssues } from './private/zod-issues';
+import { topologyIssues } from './topology';
 
 /**
  * Validates a cluster spec and resolves its defaults. Throws one SpecError that lists every
@@ -41,5 +42,6 @@ function crossFieldIssues(spec: ClusterSpec): SpecIssue[] {
       issues.push({ path: 'network.nodePorts', value: np, message: 'amqp and management port ranges overlap; move one base away by at least the node count' });
     }
   }
+  issues.push(...topologyIssues(spec));
   return issues;
 }

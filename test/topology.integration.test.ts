@@ -1,0 +1,359 @@
+/**
+ * Integration: the 3.10 topology fixture on 3 real RabbitMQ nodes on 127.0.0.1, plus a single-node
+ * "origin" cluster it federates from and shovels out of. Everything is rendered by buildPlan for
+ * loopback and booted by the local harness; assertions go through rabbitmqctl and AMQP (amqplib).
+ * Skipped when rabbitmq-server is not installed. Set RMQ_HA_KEEP_TMP=1 to keep the directories.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as amqp from 'amqplib';
+import { parseDocument } from 'yaml';
+import {
+  checkInstalled,
+  clusterStatus,
+  findFreePorts,
+  runRabbitCli,
+  startRabbitNodes,
+  stopNodes,
+  waitForNodes,
+  type LocalClusterLaunch,
+  type LocalClusterState,
+} from '../cli/local';
+import { localAddresses, type LocalNodePorts } from '../plan/addresses';
+import { resolveSecrets } from '../plan/files';
+import { buildPlan, type ClusterPlan } from '../plan/plan';
+import { quorumTargets, repairQuorumMembers, type RabbitCliExecutor } from '../plan/quorum-members';
+import type { ClusterSpec } from '../spec/cluster';
+import { clusterSpecFrom, parseClusterSpec } from '../spec/parse';
+import { effectivePolicy, resolveTopology } from '../spec/topology';
+import { parseVersion } from '../spec/version';
+
+const installed = checkInstalled();
+const describeWithRabbit = installed.ok ? describe : describe.skip;
+const VERSION = parseVersion('3.10.8')!;
+const FIXTURE = path.join(__dirname, 'fixtures/specs/topology-310.yaml');
+
+/** Polls `probe` every `everyMs` until it returns a value other than undefined; bounded in time. */
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, everyMs = 500): Promise<{ value: T; ms: number }> {
+  const start = Date.now();
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const value = await probe();
+    if (value !== undefined) return { value, ms: Date.now() - start };
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms (${attempts} attempts) waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+async function freeNodePorts(n: number): Promise<LocalNodePorts[]> {
+  const p = await findFreePorts(n * 4);
+  return Array.from({ length: n }, (_, i) => ({ amqpPort: p[4 * i], managementPort: p[4 * i + 1], prometheusPort: p[4 * i + 2], distPort: p[4 * i + 3] }));
+}
+
+const secret = (): string => crypto.randomBytes(24).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 24);
+
+/** The harness launch of a plan, with every secret placeholder replaced from `values`. */
+function launchOf(plan: ClusterPlan, dir: string, values: Record<string, string>): LocalClusterLaunch {
+  const resolve = (text: string): string =>
+    resolveSecrets(text, (name) => {
+      if (values[name] === undefined) throw new Error(`test has no value for secret ${name}`);
+      return values[name];
+    });
+  return {
+    dir,
+    cookie: values.erlang_cookie,
+    nodes: plan.nodes.map((n) => ({
+      nodeName: n.address.nodeName,
+      amqpPort: n.address.amqpPort,
+      managementPort: n.address.managementPort,
+      prometheusPort: n.address.prometheusPort,
+      distPort: n.address.distPort,
+      files: { rabbitmqConf: resolve(n.config.content), enabledPlugins: n.enabledPlugins.content, definitions: resolve(n.definitions.content) },
+    })),
+  };
+}
+
+interface QueueRow {
+  name: string;
+  type: string;
+  policy: string;
+  members: string[] | '';
+  slave_pids: string[] | '';
+  synchronised_slave_pids: string[] | '';
+  messages: number;
+}
+
+describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node origin', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-ha-topology-'));
+  const mainDir = path.join(root, 'main');
+  const originDir = path.join(root, 'origin');
+  const t0 = Date.now();
+  let spec: ClusterSpec;
+  let plan: ClusterPlan;
+  let main: LocalClusterState;
+  let origin: LocalClusterState;
+  const values: Record<string, string> = {};
+  const originValues: Record<string, string> = {};
+  let firstBoot: QueueRow[] = [];
+  const timings: Record<string, number> = {};
+
+  const ctl = (args: readonly string[], node = 0) => runRabbitCli(main, main.nodes[node].nodeName, args, { timeoutMs: 20000 });
+  const listQueues = async (): Promise<QueueRow[]> => {
+    const r = await ctl(['list_queues', '-p', '/', 'name', 'type', 'policy', 'members', 'slave_pids', 'synchronised_slave_pids', 'messages', '--formatter', 'json']);
+    if (r.code !== 0) throw new Error(`list_queues failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as QueueRow[];
+  };
+  /** GET on the management HTTP API of main's node 0, as the admin user. */
+  const api = async <T>(pathname: string): Promise<T> => {
+    const auth = Buffer.from(`admin:${values.admin_password}`).toString('base64');
+    const res = await fetch(`http://127.0.0.1:${main.nodes[0].managementPort}/api${pathname}`, { headers: { authorization: `Basic ${auth}` } });
+    if (!res.ok) throw new Error(`GET /api${pathname}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const amqpUrl = (state: LocalClusterState, user: string, password: string, node = 0): string =>
+    `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${state.nodes[node].amqpPort}/%2F`;
+
+  beforeAll(async () => {
+    // origin: one node, the cluster being migrated from, with the federator account main connects as.
+    const originSpec = clusterSpecFrom({
+      name: 'rmq-origin',
+      nodes: 1,
+      rabbitmq: { version: '3.10.8' },
+      topology: {
+        users: [{ name: 'federator', password: { variable: 'rmq_origin_federator_password' } }],
+        permissions: [{ user: 'federator', configure: '.*', write: '.*', read: '.*' }],
+        exchanges: [{ name: 'prices', type: 'topic' }],
+        queues: [{ name: 'outbox' }],
+      },
+    });
+    const originPlan = buildPlan(originSpec, { addresses: localAddresses(originSpec, originDir, await freeNodePorts(1)), version: VERSION });
+    const federatorPassword = secret();
+    Object.assign(originValues, { admin_password: secret(), erlang_cookie: secret() + secret(), user_password_federator: federatorPassword });
+
+    // main: the fixture, with origin's real loopback port.
+    const input = parseDocument(fs.readFileSync(FIXTURE, 'utf8')).toJS() as { topology: { remotes: Array<{ hosts: string[] }> } };
+    input.topology.remotes[0].hosts = [`127.0.0.1:${originPlan.addresses.nodes[0].amqpPort}`];
+    spec = parseClusterSpec(input, FIXTURE);
+    plan = buildPlan(spec, { addresses: localAddresses(spec, mainDir, await freeNodePorts(3)), version: VERSION });
+    Object.assign(values, {
+      admin_password: secret(),
+      erlang_cookie: secret() + secret(),
+      user_password_orders_app: secret(),
+      user_password_ops: secret(),
+      remote_password_origin: federatorPassword,
+    });
+
+    const started = Date.now();
+    [origin, main] = await Promise.all([
+      startRabbitNodes(launchOf(originPlan, originDir, originValues)),
+      startRabbitNodes(launchOf(plan, mainDir, values)),
+    ]);
+    await Promise.all([waitForNodes(origin, { timeoutMs: 90000 }), waitForNodes(main, { timeoutMs: 90000 })]);
+    timings.nodesRunning = Date.now() - started;
+    const formed = await waitFor('3 running nodes in the cluster', 30000, async () => {
+      const s = await clusterStatus(main, main.nodes[0].nodeName);
+      return s.runningNodes.length === 3 ? s : undefined;
+    });
+    timings.formed = Date.now() - started;
+    // Queues and bindings are imported by the node that completes the cluster (target size hint).
+    const expected = resolveTopology(spec.topology).queues.length;
+    const rows = await waitFor(`${expected} queues declared`, 30000, async () => {
+      const q = await listQueues();
+      return q.length >= expected ? q : undefined;
+    });
+    timings.queuesDeclared = Date.now() - started;
+    firstBoot = rows.value;
+    console.log(
+      `booted in ${timings.nodesRunning} ms (origin 1 node, main 3 nodes); cluster of ${formed.value.runningNodes.length} after ${timings.formed} ms; ` +
+        `${rows.value.length} queues after ${timings.queuesDeclared} ms. Quorum members at first boot:\n` +
+        firstBoot.filter((q) => q.type === 'quorum').map((q) => `  ${q.name}: ${(q.members || []).join(', ')}`).join('\n'),
+    );
+  }, 150000);
+
+  afterAll(async () => {
+    await Promise.all([stopNodes(mainDir, { termTimeoutMs: 15000 }), stopNodes(originDir, { termTimeoutMs: 15000 })]);
+    if (!process.env.RMQ_HA_KEEP_TMP) fs.rmSync(root, { recursive: true, force: true });
+    console.log(`topology suite: ${Date.now() - t0} ms in total`);
+  }, 60000);
+
+  it('declares every queue with its declared type', async () => {
+    const rows = await listQueues();
+    const expected = Object.fromEntries(resolveTopology(spec.topology).queues.map((q) => [q.name, q.type]));
+    expect(Object.fromEntries(rows.map((r) => [r.name, r.type]))).toEqual(expected);
+  });
+
+  it('applies the intended policy and operator policy to each queue', async () => {
+    const r = resolveTopology(spec.topology);
+    const want = Object.fromEntries(
+      r.queues.map((q) => {
+        const subject = { vhost: q.vhost, name: q.name, target: q.type };
+        return [q.name, { policy: effectivePolicy(r.policies, subject)?.name ?? '', operator: effectivePolicy(r.operatorPolicies, subject)?.name ?? '' }];
+      }),
+    );
+    // rabbitmqctl shows the policy; the operator policy is only in the HTTP API (refreshed per stats interval).
+    const seen = await waitFor('policies in the HTTP API', 30000, async () => {
+      const queues = await api<Array<{ name: string; policy?: string | null; operator_policy?: string | null }>>('/queues/%2F?columns=name,policy,operator_policy');
+      const got = Object.fromEntries(queues.map((q) => [q.name, { policy: q.policy || '', operator: q.operator_policy || '' }]));
+      return Object.keys(got).length === r.queues.length && Object.values(got).every((g) => g.operator !== '') ? got : undefined;
+    }, 1000);
+    expect(seen.value).toEqual(want);
+    const ctlPolicies = Object.fromEntries((await listQueues()).map((q) => [q.name, q.policy || '']));
+    expect(ctlPolicies).toEqual(Object.fromEntries(Object.entries(want).map(([k, v]) => [k, v.policy])));
+    // The facts behind it, spelled out.
+    expect(seen.value['orders.q'].policy).toBe('orders-quorum');
+    expect(seen.value['legacy.pair'].policy).toBe('legacy-pair');
+    expect(seen.value['audit.log'].policy).toBe('audit-retention');
+    expect(seen.value['events.shard.0'].policy).toBe('');
+    expect(Object.values(seen.value).every((g) => g.operator === 'cap-bytes')).toBe(true);
+  });
+
+  it('gives every quorum queue declared by the definitions file a member on all 3 nodes at first boot', () => {
+    const nodes = main.nodes.map((n) => n.nodeName).sort();
+    // Declared by the definitions import (not by the shovel): all members from the start.
+    for (const name of ['orders.q', 'orders.dlq']) {
+      const q = firstBoot.find((x) => x.name === name)!;
+      expect([...(q.members || [])].sort()).toEqual(nodes);
+    }
+  });
+
+  it('repairs quorum membership after formation, so every quorum queue spans the 3 nodes', async () => {
+    const run: RabbitCliExecutor = (tool, args) => runRabbitCli(main, main.nodes[0].nodeName, args, { tool, timeoutMs: 20000 });
+    const added = await repairQuorumMembers(spec, plan.addresses.nodes.map((n) => n.nodeName), run);
+    console.log(`repairQuorumMembers added ${added.length} member(s): ${added.map((a) => `${a.queue}@${a.node}`).join(', ') || 'none'}`);
+    const again = await repairQuorumMembers(spec, plan.addresses.nodes.map((n) => n.nodeName), run);
+    expect(again).toEqual([]);
+    const rows = await listQueues();
+    const nodes = main.nodes.map((n) => n.nodeName).sort();
+    for (const t of quorumTargets(spec)) {
+      const q = rows.find((x) => x.name === t.name)!;
+      expect({ name: t.name, members: [...(q.members || [])].sort() }).toEqual({ name: t.name, members: nodes });
+    }
+  });
+
+  it('mirrors classic queues per ha-mode: exactly 2 -> 1 mirror, all -> 2 mirrors, all synchronised', async () => {
+    const rows = await waitFor('mirrors synchronised', 20000, async () => {
+      const q = await listQueues();
+      const pair = q.find((x) => x.name === 'legacy.pair')!;
+      const all = q.find((x) => x.name === 'legacy.all')!;
+      return pair.synchronised_slave_pids.length === 1 && all.synchronised_slave_pids.length === 2 ? q : undefined;
+    });
+    const byName = Object.fromEntries(rows.value.map((q) => [q.name, q]));
+    expect(byName['legacy.pair'].slave_pids).toHaveLength(1);
+    expect(byName['legacy.all'].slave_pids).toHaveLength(2);
+    expect(byName['prices.local'].slave_pids).toEqual('');
+  });
+
+  it('dead-letters a message rejected more often than the delivery limit (2) into orders.dlq', async () => {
+    const conn = await amqp.connect(amqpUrl(main, 'orders-app', values.user_password_orders_app, 1));
+    try {
+      const ch = await conn.createConfirmChannel();
+      const body = `order-${Date.now()}`;
+      ch.publish('orders', 'order.created', Buffer.from(body), { persistent: true });
+      await ch.waitForConfirms();
+      let deliveries = 0;
+      const dead = await waitFor('the message in orders.dlq', 20000, async () => {
+        const m = await ch.get('orders.q', { noAck: false });
+        if (m) {
+          deliveries++;
+          ch.nack(m, false, true);
+          return undefined;
+        }
+        const d = await ch.get('orders.dlq', { noAck: false });
+        if (!d) return undefined;
+        ch.ack(d);
+        return d;
+      }, 100);
+      expect(dead.value.content.toString()).toBe(body);
+      expect(deliveries).toBe(3);
+      const death = (dead.value.properties.headers?.['x-death'] as Array<Record<string, unknown>> | undefined)?.[0];
+      expect(death).toEqual(expect.objectContaining({ queue: 'orders.q', reason: 'delivery_limit' }));
+      expect((await ch.checkQueue('orders.q')).messageCount).toBe(0);
+      await ch.close();
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('spreads messages published to the x-consistent-hash exchange over all 3 shards', async () => {
+    const conn = await amqp.connect(amqpUrl(main, 'orders-app', values.user_password_orders_app, 2));
+    const total = 600;
+    try {
+      const ch = await conn.createConfirmChannel();
+      for (let i = 0; i < total; i++) ch.publish('events', `customer-${i}`, Buffer.from(String(i)));
+      await ch.waitForConfirms();
+      await ch.close();
+    } finally {
+      await conn.close();
+    }
+    const admin = await amqp.connect(amqpUrl(main, 'admin', values.admin_password));
+    try {
+      const ch = await admin.createChannel();
+      const counts = [];
+      for (let i = 0; i < 3; i++) counts.push((await ch.checkQueue(`events.shard.${i}`)).messageCount);
+      console.log(`sharding: ${total} messages -> shards ${counts.join(' / ')}`);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(total);
+      for (const c of counts) expect(c).toBeGreaterThan(total / 3 / 2);
+      await ch.close();
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('federates the prices exchange from origin: the link runs and moves a message', async () => {
+    const link = await waitFor('federation link running', 40000, async () => {
+      const r = await ctl(['federation_status', '--formatter', 'json']);
+      if (r.code !== 0) return undefined;
+      const links = JSON.parse(r.stdout || '[]') as Array<{ upstream: string; exchange?: string; status: string }>;
+      return links.find((l) => l.upstream === 'origin' && l.status === 'running');
+    });
+    timings.federationRunning = link.ms;
+    const up = await amqp.connect(amqpUrl(origin, 'federator', originValues.user_password_federator));
+    const down = await amqp.connect(amqpUrl(main, 'admin', values.admin_password));
+    try {
+      const pub = await up.createConfirmChannel();
+      const sub = await down.createChannel();
+      const body = `eur-usd-${Date.now()}`;
+      const got = await waitFor('the federated message in prices.local', 20000, async () => {
+        pub.publish('prices', 'eur.usd', Buffer.from(body));
+        await pub.waitForConfirms();
+        const m = await sub.get('prices.local', { noAck: true });
+        return m ? m : undefined;
+      }, 500);
+      expect(got.value.content.toString()).toBe(body);
+      console.log(`federation link running after ${link.ms} ms of waiting; message crossed in ${got.ms} ms`);
+      await pub.close();
+      await sub.close();
+    } finally {
+      await up.close();
+      await down.close();
+    }
+  });
+
+  it("shovels origin's outbox into orders.imported", async () => {
+    const running = await waitFor('shovel running', 40000, async () => {
+      const r = await ctl(['shovel_status', '--formatter', 'json']);
+      if (r.code !== 0) return undefined;
+      const shovels = JSON.parse(r.stdout || '[]') as Array<{ name: string; state: string }>;
+      return shovels.find((s) => s.name === 'import-orders' && s.state === 'running');
+    });
+    const up = await amqp.connect(amqpUrl(origin, 'federator', originValues.user_password_federator));
+    const n = 5;
+    try {
+      const ch = await up.createConfirmChannel();
+      for (let i = 0; i < n; i++) ch.sendToQueue('outbox', Buffer.from(`legacy-order-${i}`), { persistent: true });
+      await ch.waitForConfirms();
+      await ch.close();
+    } finally {
+      await up.close();
+    }
+    const moved = await waitFor(`${n} messages in orders.imported`, 20000, async () => {
+      const q = (await listQueues()).find((x) => x.name === 'orders.imported')!;
+      return q.messages >= n ? q.messages : undefined;
+    });
+    expect(moved.value).toBe(n);
+    console.log(`shovel running after ${running.ms} ms of waiting; ${n} messages moved in ${moved.ms} ms`);
+  });
+});
