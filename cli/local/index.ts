@@ -37,3 +37,4 @@ export type { LocalStopReport, StopNodesOptions } from './stop';
 export { bootFailureExcerpt, nodeLogTail, tailFile } from './logs';
 export { harnessListeningSockets, harnessPids, isLoopbackAddress, listeningSockets, parseSsListening } from './sockets';
 export type { ListeningSocket } from './sockets';
+export * from './load-balancer-process';

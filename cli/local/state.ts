@@ -22,6 +22,16 @@ const nodeSchema = z.object({
   distPort: port,
 });
 
+const loadBalancerSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  kind: z.enum(['haproxy', 'nginx']),
+  pid,
+  host: z.string().min(1),
+  amqpPort: port,
+  configPath: z.string().min(1),
+  runtimeDir: z.string().min(1),
+});
+
 const stateSchema = z.object({
   version: z.literal(1),
   dir: z.string().min(1),
@@ -29,6 +39,7 @@ const stateSchema = z.object({
   rabbitmqVersion: z.string(),
   epmd: z.object({ port, pid }),
   nodes: z.array(nodeSchema),
+  loadBalancers: z.array(loadBalancerSchema).optional(),
 });
 
 /** Writes `DIR/state.json` atomically (temp file + rename). */

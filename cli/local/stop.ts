@@ -10,6 +10,7 @@
  * unrelated processes is skipped, not killed.
  */
 import * as path from 'path';
+import { stopLoadBalancerProcess } from './load-balancer-process';
 import { descendants, groupMembers, hasEnv, isAlive, ProcInfo, signal } from './private/proc';
 import { pollUntil } from './private/run';
 import { HARNESS_MARKER } from './rabbit-env';
@@ -44,6 +45,9 @@ export async function stopNodes(dir: string, options: StopNodesOptions = {}): Pr
   const ours = (p: ProcInfo): boolean => hasEnv(p.pid, HARNESS_MARKER, state.dir);
   const termMs = options.termTimeoutMs ?? 30000;
   const killMs = options.killTimeoutMs ?? 5000;
+
+  // Load balancers first (recorded by startLoadBalancer): no new clients for stopping nodes.
+  for (const lb of state.loadBalancers ?? []) report[await stopLoadBalancerProcess(state.dir, lb, { killTimeoutMs: killMs })].push(lb.name);
 
   await Promise.all(
     state.nodes.map(async (node) => {

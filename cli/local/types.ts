@@ -98,6 +98,27 @@ export interface LocalClusterState {
   readonly epmd: LocalEpmdState;
   /** One entry per node, in launch order. */
   readonly nodes: readonly LocalNodeState[];
+  /**
+   * Load balancer processes started by `startLoadBalancer` (load-balancer-process.ts); absent
+   * until one is started. `stopNodes` stops them first.
+   */
+  readonly loadBalancers?: readonly LocalLoadBalancerState[];
+}
+
+/** A load balancer process (HAProxy or nginx) of the harness, as recorded in `state.json`. */
+export interface LocalLoadBalancerState {
+  /** Unique within the harness, e.g. `haproxy`; names it in the stop report. */
+  readonly name: string;
+  readonly kind: 'haproxy' | 'nginx';
+  /** Pid of the proxy (nginx: its master), leading its own process group. */
+  readonly pid: number;
+  /** Address and port its AMQP listener accepts connections on. */
+  readonly host: string;
+  readonly amqpPort: number;
+  /** Config file it runs from. */
+  readonly configPath: string;
+  /** Directory of its logs and pid/socket/temp files. */
+  readonly runtimeDir: string;
 }
 
 /** Result of one CLI tool run. */
