@@ -7,3 +7,5 @@ export * from './plan';
 export * from './rabbitmq';
 export * from './stacks';
 export { DockerCluster, type DockerClusterProps } from './constructs/docker/docker-cluster';
+export { KubernetesCluster, type KubernetesClusterProps } from './constructs/kubernetes/kubernetes-cluster';
+export { checkKubernetesStack } from './constructs/kubernetes/consistency';

@@ -87,3 +87,13 @@ describe('rmq-ha CLI', () => {
     expect(run(['synth', '--env', 'dev', '--spec', bad, '--out', path.join(tmp, 'x')]).code).toBe(1);
   });
 });
+
+describe('rmq-ha validate on Kubernetes environments', () => {
+  test('prod (kubernetes) is consistent and validate says so', () => {
+    const r = run(['validate', '--env', 'prod', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.valid).toBe(true);
+    expect(out.environments[0].problems).toEqual([]);
+  });
+});
