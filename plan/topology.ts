@@ -44,8 +44,21 @@ export function topologyPlugins(spec: ClusterSpec): string[] {
 /** The literal a pattern stands for (`^orders\.q$` -> `orders.q`), or undefined when it uses regex syntax. */
 export function patternLiteral(pattern: string): string | undefined {
   const body = pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '');
-  const unescaped = body.replace(/\\([.\-_/])/g, '$1');
-  return /[\\^$.|?*+()[\]{}]/.test(unescaped) ? undefined : unescaped;
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\\') {
+      const next = body[i + 1];
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) return undefined; // \d, \w, ... are classes
+      out += next;
+      i++;
+    } else if ('^$.|?*+()[]{}'.includes(c)) {
+      return undefined;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 const PROBES = ['a', 'orders', 'amq.gen-JzTY20BRgKO-HjmUJj0wLg', 'Q.1', 'z_z-9'];

@@ -25,7 +25,11 @@ export const exchangeSpec = z.strictObject({
   /** @default "/" */
   vhost: vhostName.default(DEFAULT_VHOST),
   /** Routing algorithm. @default direct */
-  type: z.enum(EXCHANGE_TYPES, { error: `must be one of ${EXCHANGE_TYPES.join(', ')} (federation is a policy, not an exchange type)` }).default('direct'),
+  type: z
+    .custom<ExchangeType>((v) => (EXCHANGE_TYPES as readonly unknown[]).includes(v), {
+      error: `must be one of ${EXCHANGE_TYPES.join(', ')} (federation is a policy and shovels are runtime parameters, not exchange types)`,
+    })
+    .default('direct'),
   /** Survives a broker restart. @default true */
   durable: z.boolean().default(true),
   /** Deleted when its last binding goes. @default false */

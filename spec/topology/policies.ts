@@ -23,7 +23,11 @@ export const quorumPreset = z.strictObject({
   /** `max-length-bytes`. @default - unlimited */
   maxLengthBytes: positive('bytes').optional(),
   /** `overflow` once a limit is reached. @default - drop-head */
-  overflow: z.enum(['drop-head', 'reject-publish'], { error: 'must be drop-head or reject-publish (quorum queues do not support reject-publish-dlx)' }).optional(),
+  overflow: z
+    .custom<'drop-head' | 'reject-publish'>((v) => v === 'drop-head' || v === 'reject-publish', {
+      error: 'must be drop-head or reject-publish (quorum queues do not support reject-publish-dlx)',
+    })
+    .optional(),
 });
 
 /** The mirrored preset (classic queue mirroring, RabbitMQ < 4.0 only). */

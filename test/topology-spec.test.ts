@@ -1,0 +1,458 @@
+import { parseClusterSpec } from '../spec/parse';
+import { SpecError, type SpecIssue } from '../spec/errors';
+import { loadSpecFile } from '../spec/load';
+import type { TopologySpecInput } from '../spec/topology';
+import { QueuePolicy } from '../spec/topology';
+import { buildPlan } from '../plan/plan';
+
+type Input = Partial<TopologySpecInput>;
+
+/** Issues of a 3-node spec with this topology; [] when it is valid. */
+function issuesOf(topology: Input, version = '3.10.8', nodes = 3): SpecIssue[] {
+  try {
+    parseClusterSpec({ name: 'rmq', nodes, rabbitmq: { version }, topology });
+    return [];
+  } catch (e) {
+    if (!SpecError.isSpecError(e)) throw e;
+    return [...e.issues];
+  }
+}
+
+/** Asserts one issue at `path` with exactly `value` and a message matching `message`. */
+function expectIssue(issues: SpecIssue[], path: string, value: unknown, message: RegExp): void {
+  const at = issues.filter((i) => i.path === path);
+  if (at.length === 0) throw new Error(`no issue at ${path}; got:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n') || '  (none)'}`);
+  expect(at).toContainEqual({ path, value, message: expect.stringMatching(message) });
+}
+
+const quorumQueue = { name: 'orders', type: 'quorum' as const };
+const classicQueue = { name: 'legacy' };
+const dlx = { name: 'dlx', type: 'fanout' as const };
+
+describe('topology spec: defaults and valid specs', () => {
+  test('an empty topology is one vhost "/" and nothing else', () => {
+    const spec = parseClusterSpec({ name: 'rmq' });
+    expect(spec.topology).toEqual({
+      vhosts: [{ name: '/' }],
+      users: [],
+      permissions: [],
+      exchanges: [],
+      queues: [],
+      bindings: [],
+      policies: [],
+      operatorPolicies: [],
+      sharding: [],
+      remotes: [],
+      federation: { upstreams: [], upstreamSets: [] },
+      shovels: [],
+    });
+  });
+
+  test('defaults of each object', () => {
+    const spec = parseClusterSpec({
+      name: 'rmq',
+      topology: {
+        users: [{ name: 'app' }],
+        permissions: [{ user: 'app' }],
+        exchanges: [{ name: 'x' }],
+        queues: [{ name: 'q' }],
+        bindings: [{ source: 'x', destination: 'q' }],
+        policies: [{ name: 'p', pattern: '^q$', definition: { 'max-length': 10 } }],
+      },
+    });
+    const t = spec.topology;
+    expect(t.users[0]).toEqual({ name: 'app', tags: [], password: { generate: { length: 32 } } });
+    expect(t.permissions[0]).toEqual({ user: 'app', vhost: '/', configure: '^$', write: '^$', read: '^$' });
+    expect(t.exchanges[0]).toEqual({ name: 'x', vhost: '/', type: 'direct', durable: true, autoDelete: false, internal: false, arguments: {} });
+    expect(t.queues[0]).toEqual({ name: 'q', vhost: '/', durable: true, autoDelete: false, arguments: {} });
+    expect(t.bindings[0]).toEqual({ vhost: '/', source: 'x', destination: 'q', destinationType: 'queue', routingKey: '', arguments: {} });
+    expect(t.policies[0]).toEqual({ name: 'p', vhost: '/', pattern: '^q$', applyTo: 'queues', priority: 0, definition: { 'max-length': 10 } });
+  });
+
+  test('the 3.10 fixture and every example environment are valid; parsing is idempotent', () => {
+    const fixture = loadSpecFile('test/fixtures/specs/topology-310.yaml').spec;
+    expect(parseClusterSpec(fixture)).toEqual(fixture);
+    expect(() => loadSpecFile('environments/dev.yaml')).not.toThrow();
+  });
+
+  test('QueuePolicy factories build policy inputs', () => {
+    const issues = issuesOf({
+      exchanges: [dlx],
+      queues: [quorumQueue, classicQueue, { name: 'prices' }],
+      policies: [
+        QueuePolicy.quorum('q', '^orders$', { deliveryLimit: 3, deadLetterExchange: 'dlx' }),
+        QueuePolicy.mirrored('m', '^legacy$', { mode: 'all' }),
+      ],
+    });
+    expect(issues).toEqual([]);
+    expect(QueuePolicy.federation('f', '^prices$', { upstream: 'up' })).toEqual({ name: 'f', pattern: '^prices$', federation: { upstream: 'up' }, applyTo: 'exchanges' });
+  });
+});
+
+describe('topology spec: field rules (zod)', () => {
+  test('a policy pattern must compile as a regular expression', () => {
+    expectIssue(issuesOf({ policies: [{ name: 'p', pattern: 'orders.(', definition: { 'max-length': 1 } }] }), 'topology.policies[0].pattern', 'orders.(', /regular expression that compiles/);
+  });
+
+  test('permission regexes must compile', () => {
+    expectIssue(issuesOf({ users: [{ name: 'app' }], permissions: [{ user: 'app', read: '[a-' }] }), 'topology.permissions[0].read', '[a-', /regular expression that compiles/);
+  });
+
+  test.each([
+    ['deliveryLimit', 0, /positive/],
+    ['maxLength', -5, /positive/],
+    ['maxLengthBytes', 1.5, /whole number/],
+  ])('quorum preset %s must be a positive whole number (%p)', (field, value, message) => {
+    const issues = issuesOf({ queues: [quorumQueue], policies: [{ name: 'p', pattern: '^orders$', quorum: { [field]: value } }] });
+    expectIssue(issues, `topology.policies[0].quorum.${field}`, value, message);
+  });
+
+  test('quorum preset overflow reject-publish-dlx is refused (quorum queues do not support it)', () => {
+    const issues = issuesOf({ queues: [quorumQueue], policies: [{ name: 'p', pattern: '^orders$', quorum: { overflow: 'reject-publish-dlx' as 'drop-head' } }] });
+    expectIssue(issues, 'topology.policies[0].quorum.overflow', 'reject-publish-dlx', /quorum queues do not support reject-publish-dlx/);
+  });
+
+  test('user passwords are never literals', () => {
+    expectIssue(issuesOf({ users: [{ name: 'app', password: 'hunter2hunter2' as never }] }), 'topology.users[0].password', 'hunter2hunter2', /never written as literals/);
+  });
+
+  test('a remote cluster password is a variable, never generated here', () => {
+    const issues = issuesOf({ remotes: [{ name: 'old', hosts: ['10.0.0.1'], user: 'fed', password: { generate: { length: 32 } } }] });
+    expectIssue(issues, 'topology.remotes[0].password', { generate: { length: 32 } }, /cannot be generated here/);
+  });
+
+  test('remote hosts carry no scheme or credentials', () => {
+    const issues = issuesOf({ remotes: [{ name: 'old', hosts: ['amqp://fed:secret@10.0.0.1'], user: 'fed', password: { variable: 'old_pw' } }] });
+    expectIssue(issues, 'topology.remotes[0].hosts[0]', 'amqp://fed:secret@10.0.0.1', /without scheme or credentials/);
+  });
+
+  test('federation is not an exchange type', () => {
+    expectIssue(issuesOf({ exchanges: [{ name: 'up', type: 'x-federation-upstream' as 'direct' }] }), 'topology.exchanges[0].type', 'x-federation-upstream', /federation is a policy/);
+  });
+
+  test('queue and exchange names starting with amq. are reserved', () => {
+    expectIssue(issuesOf({ queues: [{ name: 'amq.orders' }] }), 'topology.queues[0].name', 'amq.orders', /reserves those names/);
+  });
+
+  test('unknown fields get a suggestion', () => {
+    expectIssue(issuesOf({ queues: [{ name: 'q', tpye: 'quorum' } as never] }), 'topology.queues[0].tpye', 'quorum', /did you mean 'type'/);
+  });
+
+  test('mirrored mode exactly needs a count of at least 2', () => {
+    expectIssue(issuesOf({ queues: [classicQueue], policies: [{ name: 'm', pattern: '^legacy$', mirrored: { mode: 'exactly' } }] }), 'topology.policies[0].mirrored.count', undefined, /is required with mode exactly/);
+    expectIssue(issuesOf({ queues: [classicQueue], policies: [{ name: 'm', pattern: '^legacy$', mirrored: { mode: 'exactly', count: 1 } }] }), 'topology.policies[0].mirrored.count', 1, />= 2/);
+  });
+
+  test('the federation preset names exactly one of upstream and upstreamSet', () => {
+    expectIssue(issuesOf({ policies: [{ name: 'f', pattern: '^x$', federation: {} }] }), 'topology.policies[0].federation', {}, /exactly one of upstream or upstreamSet/);
+  });
+
+  test('a shovel endpoint is a queue or an exchange', () => {
+    const issues = issuesOf({ queues: [classicQueue], shovels: [{ name: 's', source: { queue: 'legacy', exchange: 'x' }, destination: { queue: 'legacy' } }] });
+    expectIssue(issues, 'topology.shovels[0].source', { queue: 'legacy', exchange: 'x' }, /exactly one of queue or exchange/);
+  });
+
+  test('sharding needs at least 2 shards', () => {
+    expectIssue(issuesOf({ sharding: [{ exchange: 'events', shards: 1 }] }), 'topology.sharding[0].shards', 1, /at least 2/);
+  });
+});
+
+describe('topology spec: duplicates and references', () => {
+  test('duplicate queue names in one vhost, sharding queues included', () => {
+    const issues = issuesOf({ queues: [{ name: 'q' }, { name: 'q' }, { name: 'events.shard.1' }], sharding: [{ exchange: 'events', shards: 2 }] });
+    expectIssue(issues, 'topology.queues[1].name', 'q', /duplicate queue 'q' in vhost \/ \(also declared by topology.queues\[0\]\)/);
+    expectIssue(issues, 'topology.sharding[0].queuePrefix', 'events.shard.1', /duplicate queue 'events.shard.1'.*topology.queues\[2\]/);
+  });
+
+  test('the same queue name in two vhosts is fine', () => {
+    expect(issuesOf({ vhosts: [{ name: '/' }, { name: 'b' }], queues: [{ name: 'q' }, { name: 'q', vhost: 'b' }] })).toEqual([]);
+  });
+
+  test('duplicate exchanges, policies, users and vhosts', () => {
+    const issues = issuesOf({
+      vhosts: [{ name: '/' }, { name: '/' }],
+      exchanges: [{ name: 'x' }, { name: 'x' }],
+      users: [{ name: 'app' }, { name: 'app' }],
+      queues: [classicQueue],
+      policies: [
+        { name: 'p', pattern: '^legacy$', priority: 1, definition: { 'max-length': 1 } },
+        { name: 'p', pattern: '^legacy$', priority: 2, definition: { 'max-length': 2 } },
+      ],
+    });
+    expectIssue(issues, 'topology.vhosts[1].name', '/', /duplicate vhost/);
+    expectIssue(issues, 'topology.exchanges[1].name', 'x', /duplicate exchange 'x'/);
+    expectIssue(issues, 'topology.users[1].name', 'app', /duplicate user/);
+    expectIssue(issues, 'topology.policies[1].name', 'p', /duplicate policy in vhost \//);
+  });
+
+  test('a user named like the admin user is refused', () => {
+    expectIssue(issuesOf({ users: [{ name: 'admin' }] }), 'topology.users[0].name', 'admin', /is the admin user/);
+  });
+
+  test('two users whose password secrets would collide are refused', () => {
+    expectIssue(issuesOf({ users: [{ name: 'app.reader' }, { name: 'app_reader' }] }), 'topology.users[1].name', 'app_reader', /same password secret user_password_app_reader as user 'app.reader'/);
+  });
+
+  test('permissions name a declared user and vhost', () => {
+    const issues = issuesOf({ users: [{ name: 'app' }], permissions: [{ user: 'nobody' }, { user: 'app', vhost: 'missing' }] });
+    expectIssue(issues, 'topology.permissions[0].user', 'nobody', /not a user of topology.users \(app\)/);
+    expectIssue(issues, 'topology.permissions[1].vhost', 'missing', /not declared in topology.vhosts/);
+  });
+
+  test('objects live in declared vhosts', () => {
+    expectIssue(issuesOf({ queues: [{ name: 'q', vhost: 'orders' }] }), 'topology.queues[0].vhost', 'orders', /not declared in topology.vhosts \(\/\)/);
+  });
+
+  test('bindings name existing exchanges and queues', () => {
+    const issues = issuesOf({
+      exchanges: [{ name: 'x' }],
+      queues: [{ name: 'q' }],
+      bindings: [
+        { source: 'nope', destination: 'q' },
+        { source: 'x', destination: 'missing' },
+        { source: 'x', destination: 'y', destinationType: 'exchange' },
+        { source: 'amq.topic', destination: 'q', routingKey: '#' },
+      ],
+    });
+    expectIssue(issues, 'topology.bindings[0].source', 'nope', /names no exchange of vhost \//);
+    expectIssue(issues, 'topology.bindings[1].destination', 'missing', /names no queue of vhost \//);
+    expectIssue(issues, 'topology.bindings[2].destination', 'y', /names no exchange of vhost \//);
+    expect(issues.filter((i) => i.path.startsWith('topology.bindings[3]'))).toEqual([]);
+  });
+
+  test('x-consistent-hash bindings carry a numeric weight', () => {
+    const issues = issuesOf({ exchanges: [{ name: 'h', type: 'x-consistent-hash' }], queues: [{ name: 'q' }], bindings: [{ source: 'h', destination: 'q', routingKey: 'orders' }] });
+    expectIssue(issues, 'topology.bindings[0].routingKey', 'orders', /weight of an x-consistent-hash binding/);
+  });
+
+  test('federation upstreams and sets name declared remotes and upstreams', () => {
+    const issues = issuesOf({
+      federation: { upstreams: [{ name: 'up', remote: 'nowhere' }], upstreamSets: [{ name: 'set', upstreams: ['up', 'ghost'] }] },
+    });
+    expectIssue(issues, 'topology.federation.upstreams[0].remote', 'nowhere', /names no entry of topology.remotes/);
+    expectIssue(issues, 'topology.federation.upstreamSets[0].upstreams[1]', 'ghost', /names no upstream of vhost \//);
+  });
+
+  test('federation policies name declared upstreams and sets', () => {
+    const issues = issuesOf({
+      exchanges: [{ name: 'prices', type: 'topic' }],
+      policies: [
+        { name: 'f1', pattern: '^prices$', applyTo: 'exchanges', federation: { upstream: 'ghost' } },
+        { name: 'f2', pattern: '^prices$', applyTo: 'exchanges', priority: 1, federation: { upstreamSet: 'ghosts' } },
+      ],
+    });
+    expectIssue(issues, 'topology.policies[0].federation.upstream', 'ghost', /names no upstream of topology.federation.upstreams/);
+    expectIssue(issues, 'topology.policies[1].federation.upstreamSet', 'ghosts', /names no set of topology.federation.upstreamSets/);
+  });
+
+  test('shovels refer to declared local queues and exchanges, and to declared remotes', () => {
+    const issues = issuesOf({
+      shovels: [
+        { name: 's1', source: { remote: 'old', queue: 'outbox' }, destination: { queue: 'inbox' } },
+        { name: 's2', source: { exchange: 'events' }, destination: { queue: 'inbox' } },
+      ],
+    });
+    expectIssue(issues, 'topology.shovels[0].source.remote', 'old', /names no entry of topology.remotes/);
+    expectIssue(issues, 'topology.shovels[0].destination.queue', 'inbox', /would declare it as a classic queue/);
+    expectIssue(issues, 'topology.shovels[1].source.exchange', 'events', /names no exchange of vhost \//);
+  });
+
+  test('a shovel from a queue into itself is refused', () => {
+    expectIssue(issuesOf({ queues: [classicQueue], shovels: [{ name: 's', source: { queue: 'legacy' }, destination: { queue: 'legacy' } }] }), 'topology.shovels[0].destination.queue', 'legacy', /in a loop/);
+  });
+});
+
+describe('topology spec: queues', () => {
+  test('quorum queues and streams are durable and not auto-delete', () => {
+    const issues = issuesOf({ queues: [{ name: 'q', type: 'quorum', durable: false }, { name: 's', type: 'stream', autoDelete: true }] });
+    expectIssue(issues, 'topology.queues[0].durable', false, /quorum queues are always durable/);
+    expectIssue(issues, 'topology.queues[1].autoDelete', true, /stream queues cannot be auto-delete/);
+  });
+
+  test('the quorum initial group size is at most the node count', () => {
+    expectIssue(issuesOf({ queues: [{ ...quorumQueue, initialGroupSize: 5 }] }), 'topology.queues[0].initialGroupSize', 5, /at most the node count \(3\)/);
+  });
+
+  test('initialGroupSize does not apply to classic queues', () => {
+    expectIssue(issuesOf({ queues: [{ name: 'q', initialGroupSize: 3 }] }), 'topology.queues[0].initialGroupSize', 3, /only applies to quorum queues and streams/);
+  });
+
+  test('the obsolete x-ha-policy argument is refused with the policy-based replacement', () => {
+    const issues = issuesOf({ queues: [{ name: 'q', arguments: { 'x-ha-policy': 'all' } }] });
+    expectIssue(issues, 'topology.queues[0].arguments.x-ha-policy', 'all', /removed in RabbitMQ 3\.0.*type: quorum.*policies: \[\{ pattern: "\^name\$", mirrored: \{ mode: all \} \}\]/);
+  });
+
+  test('x-queue-type is set with the type field', () => {
+    expectIssue(issuesOf({ queues: [{ name: 'q', arguments: { 'x-queue-type': 'quorum' } }] }), 'topology.queues[0].arguments.x-queue-type', 'quorum', /type field/);
+  });
+
+  test('unknown queue arguments are refused (RabbitMQ would ignore them)', () => {
+    expectIssue(issuesOf({ queues: [{ name: 'q', arguments: { 'x-max-lenght': 10 } }] }), 'topology.queues[0].arguments.x-max-lenght', 10, /not a queue argument RabbitMQ reads.*x-max-length/);
+  });
+
+  test('arguments must suit the queue type', () => {
+    const issues = issuesOf({
+      queues: [
+        { ...quorumQueue, arguments: { 'x-max-priority': 10 } },
+        { name: 'c', arguments: { 'x-delivery-limit': 3 } },
+        { name: 'q2', type: 'quorum', arguments: { 'x-overflow': 'reject-publish-dlx' } },
+      ],
+    });
+    expectIssue(issues, 'topology.queues[0].arguments.x-max-priority', 10, /no effect on quorum queues \(it applies to classic queues\)/);
+    expectIssue(issues, 'topology.queues[1].arguments.x-delivery-limit', 3, /no effect on classic queues \(it applies to quorum queues\)/);
+    expectIssue(issues, 'topology.queues[2].arguments.x-overflow', 'reject-publish-dlx', /no effect on quorum queues.*drop-head and reject-publish/);
+  });
+
+  test('argument values are checked', () => {
+    expectIssue(issuesOf({ queues: [{ ...quorumQueue, arguments: { 'x-delivery-limit': 0 } }] }), 'topology.queues[0].arguments.x-delivery-limit', 0, /whole number >= 1/);
+  });
+
+  test('x-dead-letter-exchange names a declared exchange', () => {
+    expectIssue(issuesOf({ queues: [{ name: 'q', arguments: { 'x-dead-letter-exchange': 'dlx' } }] }), 'topology.queues[0].arguments.x-dead-letter-exchange', 'dlx', /dead-lettered messages would be dropped/);
+  });
+
+  test('exchange arguments are known and suit the exchange type', () => {
+    const issues = issuesOf({ exchanges: [{ name: 'x', arguments: { 'hash-header': 'h' } }, { name: 'y', arguments: { 'x-delayed-type': 'direct' } }] });
+    expectIssue(issues, 'topology.exchanges[0].arguments.hash-header', 'h', /only applies to x-consistent-hash exchanges/);
+    expectIssue(issues, 'topology.exchanges[1].arguments.x-delayed-type', 'direct', /not an exchange argument/);
+  });
+
+  test('a vhost default queue type needs RabbitMQ 3.11', () => {
+    expectIssue(issuesOf({ vhosts: [{ name: '/', defaultQueueType: 'quorum' }] }), 'topology.vhosts[0].defaultQueueType', 'quorum', /needs RabbitMQ >= 3\.11 \(the spec is 3\.10\.8/);
+    expect(issuesOf({ vhosts: [{ name: '/', defaultQueueType: 'quorum' }] }, '4.3.4')).toEqual([]);
+  });
+});
+
+describe('topology spec: policies', () => {
+  test('the mirrored preset is refused from 4.0 with the quorum alternative', () => {
+    const issues = issuesOf({ queues: [classicQueue], policies: [{ name: 'm', pattern: '^legacy$', mirrored: { mode: 'all' } }] }, '4.3.4');
+    expectIssue(issues, 'topology.policies[0].mirrored', { mode: 'all', syncMode: 'automatic' }, /removed in RabbitMQ 4\.0.*type: quorum/);
+  });
+
+  test('raw ha-* keys are refused from 4.0 too', () => {
+    const issues = issuesOf({ queues: [classicQueue], policies: [{ name: 'm', pattern: '^legacy$', definition: { 'ha-mode': 'all' } }] }, '4.0.0');
+    expectIssue(issues, 'topology.policies[0].definition.ha-mode', 'all', /ha-mode is not available in RabbitMQ 4\.0\.0: classic queue mirroring was removed in RabbitMQ 4\.0.*type: quorum/);
+  });
+
+  test('ha-* never applies to quorum queues: refused with applyTo quorum_queues', () => {
+    const issues = issuesOf({ queues: [quorumQueue], policies: [{ name: 'm', pattern: '^orders$', applyTo: 'quorum_queues', definition: { 'ha-mode': 'all' } }] }, '3.13.7');
+    expectIssue(issues, 'topology.policies[0].definition.ha-mode', 'all', /only affects classic queues, but this policy applies to quorum queues.*ha-\* never applies/);
+  });
+
+  test('ha-* never applies to quorum queues: refused when the pattern reaches a declared quorum queue', () => {
+    const issues = issuesOf({ queues: [quorumQueue, classicQueue], policies: [{ name: 'ha', pattern: '.*', mirrored: { mode: 'all' } }] });
+    expectIssue(issues, 'topology.policies[0].mirrored.mode', 'all', /reaches 'orders' \(declared queue matched by ".\*"\), but quorum queues do not support ha-mode, so RabbitMQ silently skips the whole policy.*narrow the pattern/);
+  });
+
+  test('overflow reject-publish-dlx is not for quorum queues', () => {
+    const typed = issuesOf({ queues: [quorumQueue], policies: [{ name: 'o', pattern: '^orders$', applyTo: 'quorum_queues', definition: { overflow: 'reject-publish-dlx' } }] }, '3.13.7');
+    expectIssue(typed, 'topology.policies[0].definition.overflow', 'reject-publish-dlx', /overflow reject-publish-dlx only affects classic queues.*quorum queues support drop-head and reject-publish/);
+    const reached = issuesOf({ queues: [quorumQueue], policies: [{ name: 'o', pattern: '^orders$', definition: { overflow: 'reject-publish-dlx' } }] });
+    expectIssue(reached, 'topology.policies[0].definition.overflow', 'reject-publish-dlx', /reaches 'orders'.*quorum queues ignore overflow reject-publish-dlx/);
+  });
+
+  test('delivery-limit only applies to quorum queues', () => {
+    const typed = issuesOf({ queues: [classicQueue], policies: [{ name: 'd', pattern: '^legacy$', applyTo: 'classic_queues', definition: { 'delivery-limit': 3 } }] }, '3.13.7');
+    expectIssue(typed, 'topology.policies[0].definition.delivery-limit', 3, /delivery-limit only affects quorum queues, but this policy applies to classic queues/);
+    const reached = issuesOf({ queues: [classicQueue], policies: [{ name: 'd', pattern: '^legacy$', definition: { 'delivery-limit': 3 } }] });
+    expectIssue(reached, 'topology.policies[0].definition.delivery-limit', 3, /reaches 'legacy'.*classic queues do not support delivery-limit, so RabbitMQ silently skips the whole policy/);
+  });
+
+  test('delivery limits and lengths are positive', () => {
+    const issues = issuesOf({ queues: [quorumQueue], policies: [{ name: 'p', pattern: '^orders$', definition: { 'delivery-limit': 0, 'max-length': -1 } }] });
+    expectIssue(issues, 'topology.policies[0].definition.delivery-limit', 0, /whole number >= 1/);
+    expectIssue(issues, 'topology.policies[0].definition.max-length', -1, /whole number >= 1/);
+  });
+
+  test('unknown policy keys are refused (RabbitMQ rejects the import)', () => {
+    expectIssue(issuesOf({ policies: [{ name: 'p', pattern: '.*', definition: { 'max-lenght': 1 } }] }), 'topology.policies[0].definition.max-lenght', 1, /not recognised policy settings.*max-length/);
+  });
+
+  test('applyTo classic_queues, quorum_queues and streams need RabbitMQ 3.12', () => {
+    expectIssue(issuesOf({ queues: [quorumQueue], policies: [{ name: 'p', pattern: '^orders$', applyTo: 'quorum_queues', quorum: { deliveryLimit: 3 } }] }), 'topology.policies[0].applyTo', 'quorum_queues', /needs RabbitMQ >= 3\.12/);
+  });
+
+  test('a policy without keys is refused', () => {
+    expectIssue(issuesOf({ policies: [{ name: 'p', pattern: '.*' }] }), 'topology.policies[0].definition', {}, /is empty/);
+  });
+
+  test('a key set both by a preset and by definition is refused', () => {
+    const issues = issuesOf({ queues: [quorumQueue], policies: [{ name: 'p', pattern: '^orders$', definition: { 'delivery-limit': 5 }, quorum: { deliveryLimit: 3 } }] });
+    expectIssue(issues, 'topology.policies[0].definition.delivery-limit', 5, /also set by a preset \(topology.policies\[0\].quorum.deliveryLimit = 3\)/);
+  });
+
+  test('keys that no single queue type supports make a policy that never applies', () => {
+    const issues = issuesOf({ policies: [{ name: 'p', pattern: '^nothing$', definition: { 'delivery-limit': 3, 'ha-mode': 'all' } }] });
+    expectIssue(issues, 'topology.policies[0]', { 'delivery-limit': 3, 'ha-mode': 'all' }, /can never apply to a queue.*delivery-limit \(quorum queues\), ha-mode \(classic queues\); split it/);
+  });
+
+  test('a queue key in a policy for exchanges has no effect', () => {
+    expectIssue(issuesOf({ policies: [{ name: 'p', pattern: '.*', applyTo: 'exchanges', definition: { 'max-length': 5 } }] }), 'topology.policies[0].definition.max-length', 5, /only affects classic queues, quorum queues, but this policy applies to exchanges/);
+  });
+
+  test('dead-letter-exchange names a declared exchange', () => {
+    const issues = issuesOf({ queues: [quorumQueue], policies: [{ name: 'p', pattern: '^orders$', quorum: { deadLetterExchange: 'orders.dlx' } }] });
+    expectIssue(issues, 'topology.policies[0].quorum.deadLetterExchange', 'orders.dlx', /dead-lettered messages would be dropped; declare it/);
+  });
+
+  test('mirroring asks for no more replicas or nodes than the cluster has', () => {
+    const exactly = issuesOf({ queues: [classicQueue], policies: [{ name: 'm', pattern: '^legacy$', mirrored: { mode: 'exactly', count: 4 } }] });
+    expectIssue(exactly, 'topology.policies[0].mirrored.count', 4, /more replicas than nodes \(3\)/);
+    const nodes = issuesOf({ queues: [classicQueue], policies: [{ name: 'm', pattern: '^legacy$', mirrored: { mode: 'nodes', nodes: [0, 3] } }] });
+    expectIssue(nodes, 'topology.policies[0].mirrored.nodes', [0, 3], /node indexes must be 0-2/);
+  });
+
+  test('raw ha-mode nodes is refused: node names differ per target', () => {
+    const issues = issuesOf({ queues: [classicQueue], policies: [{ name: 'm', pattern: '^legacy$', definition: { 'ha-mode': 'nodes', 'ha-params': ['rabbit@a', 'rabbit@b'] } }] });
+    expectIssue(issues, 'topology.policies[0].definition.ha-mode', 'nodes', /node names differ per target.*mirrored preset/);
+  });
+
+  test('operator policies take only the keys RabbitMQ allows there', () => {
+    const issues = issuesOf({ exchanges: [dlx], operatorPolicies: [{ name: 'op', pattern: '.*', definition: { 'dead-letter-exchange': 'dlx' } }] });
+    expectIssue(issues, 'topology.operatorPolicies[0].definition.dead-letter-exchange', 'dlx', /not accepted in operator policies.*expires, message-ttl, max-length, max-length-bytes, delivery-limit/);
+  });
+
+  test('an operator policy delivery-limit reaching a classic queue is refused', () => {
+    const issues = issuesOf({ queues: [classicQueue], operatorPolicies: [{ name: 'op', pattern: '.*', definition: { 'delivery-limit': 5 } }] });
+    expectIssue(issues, 'topology.operatorPolicies[0].definition.delivery-limit', 5, /reaches 'legacy'.*silently skips the whole operator policy/);
+  });
+});
+
+describe('topology warnings (plan)', () => {
+  const warningsOf = (topology: Input, version = '3.10.8') =>
+    buildPlan(parseClusterSpec({ name: 'rmq', nodes: 3, rabbitmq: { version }, topology })).warnings.filter((w) => w.path.startsWith('topology'));
+
+  test('two catch-all policies of equal priority', () => {
+    const w = warningsOf({ queues: [classicQueue], policies: [{ name: 'a', pattern: '.*', definition: { 'max-length': 1 } }, { name: 'b', pattern: '^', definition: { expires: 1000 } }] });
+    expect(w).toEqual([{ id: 'policy-priority-tie', path: 'topology.policies[1].priority', message: expect.stringMatching(/'b' and 'a' \(vhost \/\) have the same priority 0.*both patterns match every name.*higher priority/) }]);
+  });
+
+  test('one pattern matches the literal of the other', () => {
+    const w = warningsOf({ policies: [{ name: 'a', pattern: '^orders\\.', definition: { 'max-length': 1 } }, { name: 'b', pattern: '^orders\\.q$', definition: { expires: 1000 } }] });
+    expect(w).toEqual([expect.objectContaining({ id: 'policy-priority-tie', message: expect.stringMatching(/"\^orders\\\\\." matches 'orders.q'/) })]);
+  });
+
+  test('a declared queue matched by both', () => {
+    const w = warningsOf({ queues: [{ name: 'orders.eu' }], policies: [{ name: 'a', pattern: 'eu$', definition: { 'max-length': 1 } }, { name: 'b', pattern: '^orders', definition: { expires: 1000 } }] });
+    expect(w).toEqual([expect.objectContaining({ id: 'policy-priority-tie', message: expect.stringMatching(/both match 'orders.eu'/) })]);
+  });
+
+  test('no warning with different priorities, vhosts or apply-to', () => {
+    expect(warningsOf({ policies: [{ name: 'a', pattern: '.*', definition: { 'max-length': 1 } }, { name: 'b', pattern: '.*', priority: 1, definition: { expires: 1000 } }] })).toEqual([]);
+    expect(warningsOf({ policies: [{ name: 'a', pattern: '.*', definition: { 'max-length': 1 } }, { name: 'b', pattern: '.*', applyTo: 'exchanges', definition: { 'alternate-exchange': 'amq.fanout' } }] })).toEqual([]);
+  });
+
+  test('classic mirroring is deprecated, even group sizes, shovels declaring quorum queues', () => {
+    const w = warningsOf({
+      queues: [classicQueue, { ...quorumQueue, initialGroupSize: 2 }],
+      remotes: [{ name: 'old', hosts: ['10.0.0.1'], user: 'fed', password: { variable: 'old_pw' } }],
+      policies: [{ name: 'm', pattern: '^legacy$', mirrored: { mode: 'all' } }],
+      shovels: [{ name: 's', source: { remote: 'old', queue: 'outbox' }, destination: { queue: 'orders' } }],
+    });
+    expect(w.map((x) => [x.id, x.path])).toEqual([
+      ['quorum-group-size-even', 'topology.queues[1].initialGroupSize'],
+      ['classic-mirroring-deprecated', 'topology.policies[0].mirrored'],
+      ['shovel-declares-quorum-queue', 'topology.shovels[0].destination.queue'],
+    ]);
+  });
+});
