@@ -38,7 +38,7 @@ describe('rmq-ha CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(fs.readFileSync(path.join(out, 'stacks/dev/cdk.tf.json'), 'utf8'));
-    expect(Object.keys(json.resource.docker_container)).toHaveLength(3);
+    expect(Object.keys(json.resource.docker_container).sort()).toEqual(['load_balancer', 'node_0', 'node_1', 'node_2']);
     expect(JSON.stringify(json)).not.toContain(ROOT); // no machine path (relative LocalBackend)
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest.stacks.dev.synthesizedStackPath).toBe('stacks/dev/cdk.tf.json');
