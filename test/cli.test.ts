@@ -97,3 +97,19 @@ describe('rmq-ha validate on Kubernetes environments', () => {
     expect(out.environments[0].problems).toEqual([]);
   });
 });
+
+describe('cdktf app (cdktf.json "app")', () => {
+  test('the app synthesizes every environment into CDKTF_OUTDIR, as `cdktf synth` runs it', () => {
+    const cdktfJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
+    expect(cdktfJson.app).toMatch(/node dist\/stacks\/main\.js$/);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-app-'));
+    try {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/stacks/main.js')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: out }, timeout: 60000 });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(fs.readdirSync(path.join(out, 'stacks')).sort()).toEqual(fs.readdirSync(path.join(ROOT, 'environments')).map((f) => f.replace(/\.(ya?ml|json)$/, '')).sort());
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
