@@ -245,6 +245,16 @@ describe('topology spec: duplicates and references', () => {
     expectIssue(issues, 'topology.policies[1].federation.upstreamSet', 'ghosts', /names no set of topology.federation.upstreamSets/);
   });
 
+  test('a federation policy matches a declared local exchange or queue', () => {
+    const issues = issuesOf({
+      exchanges: [{ name: 'prices', type: 'topic' }],
+      remotes: [{ name: 'old', hosts: ['10.0.0.1'], user: 'fed', password: { variable: 'old_pw' } }],
+      federation: { upstreams: [{ name: 'old', remote: 'old' }] },
+      policies: [{ name: 'f', pattern: '^rates$', applyTo: 'exchanges', federation: { upstream: 'old' } }],
+    });
+    expectIssue(issues, 'topology.policies[0].federation.upstream', 'old', /matches no declared exchanges of vhost \/: federation links are made for local exchanges/);
+  });
+
   test('shovels refer to declared local queues and exchanges, and to declared remotes', () => {
     const issues = issuesOf({
       shovels: [

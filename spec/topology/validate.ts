@@ -1,7 +1,10 @@
 /**
  * Cross-field rules of the topology: references, duplicates, version limits, and which policy keys
- * reach which queue types. Everything RabbitMQ would reject at import (the node then fails to boot)
- * or would silently ignore is reported here, as SpecIssues naming the field, the value and the fix.
+ * reach which queue types. Everything RabbitMQ would reject at import or would silently ignore is
+ * reported here, as SpecIssues naming the field, the value and the fix. Both matter at boot: a
+ * rejected entry makes RabbitMQ 3.10.8 abandon the rest of the import without logging an error
+ * (the node boots without the remaining policies, queues and bindings; measured), and an ignored
+ * key leaves a queue without the behaviour the spec promised.
  */
 import type { ClusterSpec } from '../cluster';
 import type { SpecIssue } from '../errors';
@@ -273,13 +276,13 @@ function checkPolicyCommon(
     const pk = policyKey(k);
     if (!pk) {
       keysOk = false;
-      issues.add(path, v, `is not a policy key RabbitMQ knows (the import fails with "not recognised policy settings" and the node does not boot); known keys: ${POLICY_KEYS.map((x) => x.key).join(', ')}`);
+      issues.add(path, v, `is not a policy key RabbitMQ knows: it rejects the policy ("not recognised policy settings"), and at boot abandons the rest of the definitions import without logging an error (later policies, queues and bindings are missing); known keys: ${POLICY_KEYS.map((x) => x.key).join(', ')}`);
       continue;
     }
     if (p.kind === 'operator' && !pk.operator) {
       keysOk = false;
       const allowed = POLICY_KEYS.filter((x) => x.operator && keyAvailable(x, version)).map((x) => x.key);
-      issues.add(path, v, `is not accepted in operator policies (RabbitMQ rejects it); operator policies take ${allowed.join(', ')}; put it in a policy instead`);
+      issues.add(path, v, `is not accepted in operator policies: RabbitMQ rejects the operator policy and, at boot, the rest of the definitions import; operator policies take ${allowed.join(', ')}; put it in a policy instead`);
       continue;
     }
     if (!keyAvailable(pk, version)) {
@@ -312,6 +315,13 @@ function checkPolicyCommon(
     }
     if (k === 'federation-upstream-set' && v !== 'all' && !upstreams.sets.has(key(p.vhost, String(v)))) {
       issues.add(path, v, `names no set of topology.federation.upstreamSets in vhost ${p.vhost}; declare it there or use all`);
+    }
+    if (k === 'federation-upstream' || k === 'federation-upstream-set') {
+      const reached = [...ix.exchanges.values()].some((x) => policyReaches(p, { vhost: x.vhost, name: x.name, target: 'exchange' })) ||
+        [...ix.queues.values()].some((q) => policyReaches(p, { vhost: q.vhost, name: q.name, target: q.type }));
+      if (!reached) {
+        issues.add(path, v, `the pattern ${JSON.stringify(p.pattern)} matches no declared ${describeTargets(applyTargets.filter((x) => x === 'exchange' || x === 'classic' || x === 'quorum'))} of vhost ${p.vhost}: federation links are made for local exchanges and queues; declare the federated exchange (or queue) in the topology`);
+      }
     }
   }
   if (!keysOk) return;
