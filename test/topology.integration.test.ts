@@ -106,6 +106,15 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
     if (r.code !== 0) throw new Error(`list_queues failed: ${r.stderr}`);
     return JSON.parse(r.stdout) as QueueRow[];
   };
+  /** JSON rows of a rabbitmqctl listing run against every node of main, concatenated. */
+  const onEveryNode = async (args: readonly string[]): Promise<unknown[]> => {
+    const rows: unknown[] = [];
+    for (let i = 0; i < main.nodes.length; i++) {
+      const r = await ctl(args, i);
+      if (r.code === 0) rows.push(...(JSON.parse(r.stdout.trim() || '[]') as unknown[]));
+    }
+    return rows;
+  };
   /** GET on the management HTTP API of main's node 0, as the admin user. */
   const api = async <T>(pathname: string): Promise<T> => {
     const auth = Buffer.from(`admin:${values.admin_password}`).toString('base64');
@@ -208,7 +217,7 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
     expect(seen.value['audit.log'].policy).toBe('audit-retention');
     expect(seen.value['events.shard.0'].policy).toBe('');
     expect(Object.values(seen.value).every((g) => g.operator === 'cap-bytes')).toBe(true);
-  });
+  }, 45000);
 
   it('gives every quorum queue declared by the definitions file a member on all 3 nodes at first boot', () => {
     const nodes = main.nodes.map((n) => n.nodeName).sort();
@@ -303,10 +312,9 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
   });
 
   it('federates the prices exchange from origin: the link runs and moves a message', async () => {
+    // Links run on one node (whichever started them); federation_status reports its own node's links.
     const link = await waitFor('federation link running', 40000, async () => {
-      const r = await ctl(['federation_status', '--formatter', 'json']);
-      if (r.code !== 0) return undefined;
-      const links = JSON.parse(r.stdout || '[]') as Array<{ upstream: string; exchange?: string; status: string }>;
+      const links = (await onEveryNode(['federation_status', '--formatter', 'json'])) as Array<{ upstream: string; status: string }>;
       return links.find((l) => l.upstream === 'origin' && l.status === 'running');
     });
     timings.federationRunning = link.ms;
@@ -330,13 +338,11 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
       await up.close();
       await down.close();
     }
-  });
+  }, 75000);
 
   it("shovels origin's outbox into orders.imported", async () => {
     const running = await waitFor('shovel running', 40000, async () => {
-      const r = await ctl(['shovel_status', '--formatter', 'json']);
-      if (r.code !== 0) return undefined;
-      const shovels = JSON.parse(r.stdout || '[]') as Array<{ name: string; state: string }>;
+      const shovels = (await onEveryNode(['shovel_status', '--formatter', 'json'])) as Array<{ name: string; state: string }>;
       return shovels.find((s) => s.name === 'import-orders' && s.state === 'running');
     });
     const up = await amqp.connect(amqpUrl(origin, 'federator', originValues.user_password_federator));
@@ -355,5 +361,5 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
     });
     expect(moved.value).toBe(n);
     console.log(`shovel running after ${running.ms} ms of waiting; ${n} messages moved in ${moved.ms} ms`);
-  });
+  }, 75000);
 });
