@@ -3,7 +3,8 @@
  * at apply or boot time, made on the Terraform JSON instead, with no cluster and no terraform.
  * It reads only the JSON (any producer, not just this toolkit) and recomputes what RabbitMQ and
  * Kubernetes would do with it: which pods a selector picks, which port a name resolves to, which
- * node names peer discovery will use and whether DNS can resolve them.
+ * node names peer discovery will use and whether DNS can resolve them, which pods a load balancer's
+ * config (haproxy.cfg, nginx.conf) sends clients to.
  *
  * `checkKubernetesStack(json)` returns one line per problem, `<terraform address>: <problem>`,
  * and [] for a consistent stack. The CLI's `validate` runs it on every Kubernetes environment.
@@ -28,9 +29,11 @@ import {
   type StackResource,
 } from './private/stack-json';
 import { majority } from './private/policies';
+import { parseProxyConfig, PROXY_CONFIG_PATHS, proxyKindOfImage, type ProxyConfig } from './private/proxy-config';
 
 const T = {
   sts: 'kubernetes_stateful_set_v1',
+  deployment: 'kubernetes_deployment_v1',
   service: 'kubernetes_service_v1',
   secret: 'kubernetes_secret_v1',
   configMap: 'kubernetes_config_map_v1',
@@ -48,7 +51,7 @@ interface Stack {
   readonly all: Record<keyof typeof T, StackResource[]>;
 }
 
-/** One StatefulSet, read once. */
+/** One StatefulSet (RabbitMQ nodes) or Deployment (load balancer), read once. */
 interface Workload {
   readonly r: StackResource;
   readonly name: string;
@@ -72,11 +75,14 @@ export function checkKubernetesStack(json: string | object): string[] {
   const stack: Stack = { all: Object.fromEntries(Object.entries(T).map(([k, type]) => [k, resourcesOf(raw, type)])) as Stack['all'] };
   if (stack.all.sts.length === 0) return ['stack: no kubernetes_stateful_set_v1, nothing to check (is the target kubernetes?)'];
   const workloads = stack.all.sts.map(readWorkload(stack));
+  const deployments = stack.all.deployment.map(readWorkload(stack));
+  const pods = [...workloads, ...deployments];
   return [
     ...checkNamespaces(stack),
     ...workloads.flatMap((w) => [...checkWorkloadRefs(stack, w), ...checkHeadless(stack, w), ...checkPeerDiscovery(stack, w), ...checkRbac(stack, w)]),
-    ...checkServices(stack, workloads),
-    ...checkDisruptionBudgets(stack, workloads),
+    ...deployments.flatMap((d) => [...checkWorkloadRefs(stack, d), ...checkLoadBalancer(stack, d, workloads)]),
+    ...checkServices(stack, pods),
+    ...checkDisruptionBudgets(stack, workloads, deployments),
     ...checkConfigMaps(stack),
   ];
 }
@@ -204,6 +210,12 @@ function checkHeadless(stack: Stack, w: Workload): string[] {
   return out;
 }
 
+/** The DNS names pod i of a StatefulSet has through its headless Service (relative, .svc, fully qualified). */
+function podHosts(w: Workload, i: number): string[] {
+  const host = `${w.name}-${i}.${w.serviceName}.${w.ns}`;
+  return [host, `${host}.svc`, `${host}.svc.cluster.local`];
+}
+
 /** Expands `$(VAR)` as Kubernetes does: only variables defined earlier in the list. */
 function expandEnv(w: Workload, value: string, podIndex: number, problems: string[]): string {
   const env = many(w.container.env);
@@ -230,15 +242,14 @@ function checkPeerDiscovery(stack: Stack, w: Workload): string[] {
   if (typeof pattern !== 'string') {
     return [`${w.r.address}: no RABBITMQ_NODENAME: nodes would be rabbit@<short pod name>, which other pods cannot resolve`];
   }
-  const fqdn = (i: number): string => `${w.name}-${i}.${w.serviceName}.${w.ns}`;
   const nodeNames: string[] = [];
   for (let i = 0; i < w.replicas; i++) {
     const problems: string[] = [];
     const node = expandEnv(w, pattern, i, problems);
     out.push(...new Set(problems));
     const host = node.slice(node.indexOf('@') + 1);
-    if (![fqdn(i), `${fqdn(i)}.svc`, `${fqdn(i)}.svc.cluster.local`].includes(host)) {
-      out.push(`${w.r.address}: pod ${w.name}-${i} is node ${node}, which does not resolve through headless Service ${w.serviceName} (expected rabbit@${fqdn(i)})`);
+    if (!podHosts(w, i).includes(host)) {
+      out.push(`${w.r.address}: pod ${w.name}-${i} is node ${node}, which does not resolve through headless Service ${w.serviceName} (expected rabbit@${podHosts(w, i)[0]})`);
     }
     nodeNames.push(node);
   }
@@ -310,7 +321,7 @@ function checkRbac(stack: Stack, w: Workload): string[] {
   return out;
 }
 
-/** Every Service selects pods, and every target port is a container port of those pods. */
+/** Every Service selects the pods of one workload, and every target port is a container port of those pods. */
 function checkServices(stack: Stack, workloads: readonly Workload[]): string[] {
   const out: string[] = [];
   for (const s of stack.all.service) {
@@ -319,6 +330,9 @@ function checkServices(stack: Stack, workloads: readonly Workload[]): string[] {
     if (selected.length === 0) {
       out.push(`${s.address}: selector ${showLabels(spec.selector)} matches no pod of the stack (pod labels: ${workloads.map((w) => showLabels(w.podLabels)).join(' ')})`);
       continue;
+    }
+    if (selected.length > 1) {
+      out.push(`${s.address}: selector ${showLabels(spec.selector)} matches the pods of ${selected.map((w) => w.r.address).join(' and ')}; each connection would land on either`);
     }
     for (const w of selected) {
       for (const p of many(spec.port)) {
@@ -331,11 +345,18 @@ function checkServices(stack: Stack, workloads: readonly Workload[]): string[] {
   return out;
 }
 
-/** A budget selects the pods and never allows an eviction that could cost a quorum queue its majority. */
-function checkDisruptionBudgets(stack: Stack, workloads: readonly Workload[]): string[] {
+/**
+ * A budget selects the RabbitMQ pods and never allows an eviction that could cost a quorum queue
+ * its majority; the load balancer pods have a budget too.
+ */
+function checkDisruptionBudgets(stack: Stack, workloads: readonly Workload[], deployments: readonly Workload[]): string[] {
   const out: string[] = [];
+  const budgetsOf = (w: Workload): StackResource[] => stack.all.pdb.filter((p) => namespaceOf(p) === w.ns && selects(one(one(p.body.spec)?.selector)?.match_labels, w.podLabels));
+  for (const d of deployments) {
+    if (proxyKindOfImage(d.container.image) && budgetsOf(d).length === 0) out.push(`${d.r.address}: no PodDisruptionBudget selects its pods; a node drain may evict every proxy at once`);
+  }
   for (const w of workloads) {
-    const budgets = stack.all.pdb.filter((p) => namespaceOf(p) === w.ns && selects(one(one(p.body.spec)?.selector)?.match_labels, w.podLabels));
+    const budgets = budgetsOf(w);
     if (budgets.length === 0) out.push(`${w.r.address}: no PodDisruptionBudget selects its pods; a node drain may evict several at once`);
     const safe = Math.min(1, Math.max(0, w.replicas - majority(w.replicas)));
     for (const p of budgets) {
@@ -351,7 +372,73 @@ function checkDisruptionBudgets(stack: Stack, workloads: readonly Workload[]): s
   }
   for (const p of stack.all.pdb) {
     const sel = one(one(p.body.spec)?.selector)?.match_labels;
-    if (!workloads.some((w) => w.ns === namespaceOf(p) && selects(sel, w.podLabels))) out.push(`${p.address}: selector ${showLabels(sel)} matches no pod of the stack`);
+    if (![...workloads, ...deployments].some((w) => w.ns === namespaceOf(p) && selects(sel, w.podLabels))) out.push(`${p.address}: selector ${showLabels(sel)} matches no pod of the stack`);
+  }
+  return out;
+}
+
+/**
+ * A load balancer Deployment (a container of the haproxy or nginx image): a Service reaches it,
+ * its config is mounted where the image reads it, every container port has a listener, and the
+ * config's servers are exactly the RabbitMQ pods' DNS names.
+ */
+function checkLoadBalancer(stack: Stack, d: Workload, nodes: readonly Workload[]): string[] {
+  const kind = proxyKindOfImage(d.container.image);
+  if (!kind) return [];
+  const out: string[] = [];
+  if (!stack.all.service.some((s) => namespaceOf(s) === d.ns && selects(one(s.body.spec)?.selector, d.podLabels))) {
+    out.push(`${d.r.address}: no Service selects its pods (${showLabels(d.podLabels)}); clients cannot reach the ${kind} load balancer`);
+  }
+  const path = PROXY_CONFIG_PATHS[kind];
+  const file = d.files.find((f) => f.path === path);
+  if (!file) return [...out, `${d.r.address}: container ${d.container.name} mounts no file at ${path}, where the ${kind} image reads its config; it would run the image's default`];
+  // A missing Secret or key is reported by checkWorkloadRefs.
+  const text = fileText(stack, d, file);
+  if (text === undefined) return out;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const config = parseProxyConfig(kind, text);
+  for (const [portName, port] of d.ports) {
+    if (!config.listeners.has(port)) out.push(`${d.r.address}: container port ${portName} (${port}) has no listener in ${name}; connections to it are refused`);
+  }
+  return [...out, ...checkBackends(d, name, config, nodes)];
+}
+
+/**
+ * Every `server` of the config is a RabbitMQ pod's DNS name and port, and the pools behind the
+ * amqp and management listeners list every pod exactly once.
+ */
+function checkBackends(d: Workload, file: string, config: ProxyConfig, nodes: readonly Workload[]): string[] {
+  const out: string[] = [];
+  const pods = nodes.flatMap((w) => Array.from({ length: w.replicas }, (_, i) => ({ w, pod: `${w.name}-${i}`, hosts: podHosts(w, i) })));
+  const known = pods.map((p) => p.hosts[0]).join(', ') || 'none';
+  for (const [pool, servers] of config.pools) {
+    for (const s of servers) {
+      const p = pods.find((x) => x.hosts.includes(s.host));
+      if (!p) out.push(`${d.r.address}: ${file} pool ${pool} has "${s.text}": ${s.host} is not the DNS name of a RabbitMQ pod of the stack (${known})`);
+      else if (![...p.w.ports.values()].includes(s.port)) out.push(`${d.r.address}: ${file} pool ${pool} has "${s.text}": port ${s.port} is not a container port of ${p.w.r.address}`);
+    }
+  }
+  for (const portName of ['amqp', 'management']) {
+    const lbPort = d.ports.get(portName);
+    if (lbPort === undefined) {
+      out.push(`${d.r.address}: container ${d.container.name} has no port named ${portName}`);
+      continue;
+    }
+    const targets = config.listeners.get(lbPort);
+    if (targets === undefined) continue; // reported with the listeners
+    if (targets.length !== 1) {
+      out.push(`${d.r.address}: ${file} listener :${lbPort} (${portName}) forwards to ${targets.length === 0 ? 'no server pool' : `several pools (${targets.join(', ')})`}`);
+      continue;
+    }
+    const servers = config.pools.get(targets[0]) ?? [];
+    for (const p of pods) {
+      const listed = servers.filter((s) => p.hosts.includes(s.host));
+      const nodePort = p.w.ports.get(portName);
+      const where = `${file} pool ${targets[0]} (behind the ${portName} listener :${lbPort})`;
+      if (listed.length === 0) out.push(`${d.r.address}: ${where} does not list pod ${p.pod} (${p.hosts[0]}); it would get no ${portName} clients`);
+      else if (listed.length > 1) out.push(`${d.r.address}: ${where} lists pod ${p.pod} ${listed.length} times`);
+      else if (nodePort !== undefined && listed[0].port !== nodePort) out.push(`${d.r.address}: ${where} sends pod ${p.pod} to port ${listed[0].port}, not its ${portName} port ${nodePort}`);
+    }
   }
   return out;
 }

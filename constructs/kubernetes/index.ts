@@ -4,6 +4,7 @@ export * from './consistency';
 export * from './disruption-budget';
 export * from './kubernetes-cluster';
 export * from './kubernetes-outputs';
+export * from './load-balancer';
 export * from './peer-discovery-rbac';
 export * from './rabbitmq-stateful-set';
 export * from './server-config';

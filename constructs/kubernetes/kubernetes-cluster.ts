@@ -9,6 +9,7 @@ import { ClusterNamespace } from './cluster-namespace';
 import { ClusterServices } from './cluster-services';
 import { DisruptionBudget } from './disruption-budget';
 import { KubernetesOutputs } from './kubernetes-outputs';
+import { KubernetesLoadBalancer } from './load-balancer';
 import { PeerDiscoveryRbac } from './peer-discovery-rbac';
 import { podFiles, type PodFiles } from './private/config-files';
 import { kubernetesNames, type KubernetesNames } from './private/names';
@@ -35,7 +36,9 @@ export interface KubernetesClusterProps {
  * `kubernetes_role_v1.peer_discovery`, `kubernetes_role_binding_v1.server` (before 4.1 only),
  * `kubernetes_secret_v1.{erlang_cookie,default_user,server_secret_files}`,
  * `kubernetes_config_map_v1.server_conf`, `kubernetes_service_v1.{nodes,client}`,
- * `kubernetes_stateful_set_v1.server`, `kubernetes_pod_disruption_budget_v1.server`.
+ * `kubernetes_stateful_set_v1.server`, `kubernetes_pod_disruption_budget_v1.server`; with a load
+ * balancer (`loadBalancer.kind` haproxy or nginx) also `kubernetes_secret_v1.load_balancer_config`
+ * and `kubernetes_{deployment_v1,pod_disruption_budget_v1,service_v1}.load_balancer`.
  */
 export class KubernetesCluster extends Construct {
   public readonly names: KubernetesNames;
@@ -49,6 +52,8 @@ export class KubernetesCluster extends Construct {
   public readonly services: ClusterServices;
   public readonly statefulSet: RabbitmqStatefulSet;
   public readonly disruptionBudget: DisruptionBudget;
+  /** Present when the plan has a load balancer. */
+  public readonly loadBalancer?: KubernetesLoadBalancer;
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
@@ -81,6 +86,16 @@ export class KubernetesCluster extends Construct {
     ];
     this.statefulSet = new RabbitmqStatefulSet(this, 'server', { plan, names: n, files: this.files, dependsOn: podNeeds });
     this.disruptionBudget = new DisruptionBudget(this, 'disruption-budget', { spec, names: n, dependsOn: inNamespace });
+    if (plan.loadBalancer) {
+      this.loadBalancer = new KubernetesLoadBalancer(this, 'load-balancer', {
+        spec,
+        loadBalancer: plan.loadBalancer,
+        names: n,
+        secretToken: props.secretToken,
+        dependsOn: inNamespace,
+        backends: [this.services.headless, this.statefulSet.statefulSet],
+      });
+    }
     new KubernetesOutputs(this, 'outputs', { names: n });
   }
 }

@@ -16,6 +16,9 @@ export const SKIP_PRESTOP_LABEL = 'skipPreStopChecks';
 /** Pod template annotation holding the sha256 of the rendered files: a change rolls the pods. */
 export const CONFIG_CHECKSUM_ANNOTATION = 'rmq-ha/config-sha256';
 
+/** `app.kubernetes.io/component` of each kind of pod: the one label that tells them apart. */
+export const COMPONENT = { rabbitmq: 'rabbitmq', loadBalancer: 'load-balancer' } as const;
+
 type StringMap = Record<string, string>;
 
 /**
@@ -23,12 +26,26 @@ type StringMap = Record<string, string>;
  * exactly these; they never change over the cluster's life (a StatefulSet selector is immutable).
  */
 export function selectorLabels(spec: ClusterSpec): StringMap {
-  return { [LABEL.name]: spec.name, [LABEL.component]: 'rabbitmq' };
+  return { [LABEL.name]: spec.name, [LABEL.component]: COMPONENT.rabbitmq };
+}
+
+/**
+ * Labels that select the load balancer pods: the cluster's name with another component, so no
+ * RabbitMQ selector picks a proxy and no load balancer selector picks a node (a Deployment
+ * selector is immutable too).
+ */
+export function loadBalancerSelectorLabels(spec: ClusterSpec): StringMap {
+  return { [LABEL.name]: spec.name, [LABEL.component]: COMPONENT.loadBalancer };
 }
 
 /** Labels of every object: the spec's, then the toolkit's (which win; the spec rejects collisions). */
 export function objectLabels(spec: ClusterSpec): StringMap {
   return { ...spec.kubernetes.labels, ...selectorLabels(spec), [LABEL.partOf]: 'rabbitmq', [LABEL.managedBy]: 'rmq-ha' };
+}
+
+/** Labels of the load balancer's objects and pods: the object labels with the load balancer component. */
+export function loadBalancerLabels(spec: ClusterSpec): StringMap {
+  return { ...objectLabels(spec), ...loadBalancerSelectorLabels(spec) };
 }
 
 /** Labels of the StatefulSet and its pods: the object labels plus the RabbitMQ version. */

@@ -11,6 +11,10 @@ export const K8S_SUFFIX = {
   peerDiscovery: 'peer-discovery',
   /** PodDisruptionBudget. */
   disruptionBudget: 'server-pdb',
+  /** Secret with the load balancer's rendered config (it holds the status page password). */
+  loadBalancerConfig: 'lb-config',
+  /** PodDisruptionBudget of the load balancer pods. */
+  loadBalancerDisruptionBudget: 'lb-pdb',
 } as const;
 
 /** Every object name of a cluster, derived once from the spec (cluster-operator naming). */
@@ -32,6 +36,10 @@ export interface KubernetesNames {
   readonly role: string;
   readonly roleBinding: string;
   readonly disruptionBudget: string;
+  /** Load balancer Deployment and its Service (`<cluster>-lb`, the name plan/endpoints.ts gives clients). */
+  readonly loadBalancer: string;
+  readonly loadBalancerConfigSecret: string;
+  readonly loadBalancerDisruptionBudget: string;
 }
 
 export function kubernetesNames(spec: ClusterSpec): KubernetesNames {
@@ -49,6 +57,9 @@ export function kubernetesNames(spec: ClusterSpec): KubernetesNames {
     role: childName(c, K8S_SUFFIX.peerDiscovery),
     roleBinding: childName(c, SUFFIX.server),
     disruptionBudget: childName(c, K8S_SUFFIX.disruptionBudget),
+    loadBalancer: childName(c, SUFFIX.loadBalancer),
+    loadBalancerConfigSecret: childName(c, K8S_SUFFIX.loadBalancerConfig),
+    loadBalancerDisruptionBudget: childName(c, K8S_SUFFIX.loadBalancerDisruptionBudget),
   };
 }
 

@@ -77,7 +77,8 @@ export function podNodeName(names: KubernetesNames, index: number): string {
     .replace('$(MY_POD_NAMESPACE)', names.namespace);
 }
 
-const containerSecurity: StatefulSetV1SpecTemplateSpecContainerSecurityContext = {
+/** Security context of every container (init and main, RabbitMQ and load balancer): `restricted` and a read-only root. */
+export const containerSecurity: StatefulSetV1SpecTemplateSpecContainerSecurityContext = {
   allowPrivilegeEscalation: false,
   privileged: false,
   readOnlyRootFilesystem: true,
