@@ -3,6 +3,7 @@ import { SpecError, type SpecIssue } from './errors';
 import { validateLoadBalancerAgainstHeartbeat } from './load-balancer';
 import { fromZodIssues } from './private/zod-issues';
 import { topologyIssues } from './topology';
+import { kubernetesSpecIssues } from './kubernetes';
 
 /**
  * Validates a cluster spec and resolves its defaults. Throws one SpecError that lists every
@@ -43,5 +44,6 @@ function crossFieldIssues(spec: ClusterSpec): SpecIssue[] {
     }
   }
   issues.push(...topologyIssues(spec));
+  issues.push(...kubernetesSpecIssues(spec));
   return issues;
 }

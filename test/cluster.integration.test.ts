@@ -26,6 +26,7 @@ interface UpJson {
   managementUrls: string[];
   username: string;
   passwordFile: string;
+  loadBalancer?: { kind: string; amqpUri: string; managementUrl: string };
 }
 
 describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
@@ -84,6 +85,23 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     const sockets = harnessListeningSockets(readState(dir)!);
     expect(sockets.length).toBeGreaterThanOrEqual(3 * 4);
     expect(sockets.filter((s) => !isLoopbackAddress(s.address))).toEqual([]);
+  });
+
+  test('the spec\'s HAProxy runs in front: publish with a confirm and consume through it', async () => {
+    expect(up.loadBalancer).toEqual(expect.objectContaining({ kind: 'haproxy', amqpUri: expect.stringMatching(/^amqp:\/\/127\.0\.0\.1:\d+$/) }));
+    const conn = await amqp.connect(up.loadBalancer!.amqpUri.replace('amqp://', `amqp://admin:${password}@`));
+    try {
+      const ch = await conn.createConfirmChannel();
+      await ch.assertQueue('through-lb', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      ch.sendToQueue('through-lb', Buffer.from('hello'), { persistent: true });
+      await ch.waitForConfirms();
+      const msg = await ch.get('through-lb', { noAck: true });
+      expect(msg && msg.content.toString()).toBe('hello');
+    } finally {
+      await conn.close();
+    }
+    const res = await fetch(`${up.loadBalancer!.managementUrl}api/overview`, { headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } });
+    expect(res.status).toBe(200);
   });
 
   test('a second up on the same directory refuses', () => {

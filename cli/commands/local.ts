@@ -2,15 +2,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { nodeEndpoints } from '../../plan/endpoints';
+import { loadBalancerEndpoint, nodeEndpoints } from '../../plan/endpoints';
+import { repairQuorumMembers } from '../../plan/quorum-members';
 import { formatVersion, parseVersion } from '../../spec/version';
 import { checkInstalled, installedRabbitVersion } from '../local/install';
-import { launchFromPlan, localPlan, localPorts, localSecrets } from '../local/plan-launch';
+import { launchFromPlan, localPlan, localPorts, localSecrets, withFreeLoadBalancerPorts } from '../local/plan-launch';
 import { isPortOpen } from '../local/ports';
 import { startRabbitNodes } from '../local/start';
 import { processLiveness, readState } from '../local/state';
 import { stopNodes } from '../local/stop';
-import { clusterStatus } from '../local/ctl';
+import { clusterStatus, runRabbitCli } from '../local/ctl';
+import { loadBalancerLaunch, startLoadBalancer } from '../local/load-balancer-process';
 import { waitForNodes } from '../local/wait';
 import { runCommand, UsageError } from '../private/exit';
 import { selectOne, type SelectOptions } from '../private/select';
@@ -35,6 +37,8 @@ export interface LocalUpResult {
   readonly username: string;
   readonly passwordFile: string;
   readonly rabbitmqVersion: string;
+  /** The load balancer in front of the nodes, when the spec has one. */
+  readonly loadBalancer?: { readonly kind: string; readonly amqpUri: string; readonly managementUrl: string };
 }
 
 /**
@@ -51,24 +55,43 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   }
   const installed = checkInstalled();
   if (!installed.ok) throw new UsageError(`RabbitMQ is not installed here: ${installed.hint}`);
+  const lbKind = loaded.spec.loadBalancer.kind;
+  const lbPackages = lbKind === 'haproxy' ? (['haproxy'] as const) : lbKind === 'nginx' ? (['nginx', 'libnginx-mod-stream'] as const) : [];
+  const lbMissing = lbPackages.filter((p) => installed.versions[p] === undefined);
+  if (lbMissing.length > 0) {
+    throw new UsageError(`the spec's load balancer needs ${lbMissing.join(', ')}: apt-get install -y ${lbMissing.join(' ')} (or set loadBalancer.kind: none)`);
+  }
   const version = parseVersion(installedRabbitVersion())!;
-  const spec = loaded.spec;
+  const isFree = async (p: number): Promise<boolean> => !(await isPortOpen(p));
+  const spec = await withFreeLoadBalancerPorts(loaded.spec, isFree);
   const note = (text: string): void => {
     process.stderr.write(`${pc.dim(text)}\n`);
   };
   if (formatVersion(version) !== formatVersion(parseVersion(spec.rabbitmq.version)!)) {
     note(`note: rendering for the installed RabbitMQ ${formatVersion(version)}; the spec says ${spec.rabbitmq.version}`);
   }
-  const ports = await localPorts(spec, async (p) => !(await isPortOpen(p)));
+  const ports = await localPorts(spec, isFree);
   const plan = localPlan(spec, dir, ports, version);
   const secrets = localSecrets(plan);
   fs.mkdirSync(dir, { recursive: true });
   const passwordFile = path.join(dir, PASSWORD_FILE);
   fs.writeFileSync(passwordFile, `${secrets.admin_password}\n`, { mode: 0o600 });
   const state = await startRabbitNodes(launchFromPlan(plan, dir, secrets));
+  let lb: LocalUpResult['loadBalancer'];
   try {
     await waitForNodes(state, { timeoutMs: Number(opts.timeout ?? 120) * 1000 });
     await waitForFormation(state, spec.nodes, Number(opts.timeout ?? 120) * 1000);
+    // Quorum queues declared before the cluster was complete (e.g. by a shovel on the first node)
+    // have too few members; add them now that every node runs. Idempotent.
+    const added = await repairQuorumMembers(spec, state.nodes.map((n) => n.nodeName), (tool, args) =>
+      runRabbitCli(state, state.nodes[0].nodeName, args, { tool, timeoutMs: 60000 }),
+    );
+    if (added.length > 0) note(`added ${added.length} quorum queue member(s) that joined late`);
+    if (plan.loadBalancer) {
+      await startLoadBalancer(dir, loadBalancerLaunch(plan.loadBalancer, secrets));
+      const e = loadBalancerEndpoint(spec, 'local')!;
+      lb = { kind: plan.loadBalancer.kind, amqpUri: e.amqpUri, managementUrl: e.managementUrl };
+    }
   } catch (e) {
     await stopNodes(dir);
     throw e;
@@ -81,6 +104,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     username: spec.credentials.adminUser,
     passwordFile,
     rabbitmqVersion: formatVersion(version),
+    ...(lb ? { loadBalancer: lb } : {}),
   };
 }
 
@@ -103,6 +127,7 @@ function printUp(r: LocalUpResult, json: boolean): void {
   }
   process.stdout.write(`${pc.green('cluster formed')}: ${r.nodes.length} node(s), RabbitMQ ${r.rabbitmqVersion}\n`);
   for (const [i, n] of r.nodes.entries()) process.stdout.write(`  ${n.name.padEnd(28)} ${r.amqpUris[i].padEnd(26)} ${r.managementUrls[i]}\n`);
+  if (r.loadBalancer) process.stdout.write(`  ${r.loadBalancer.kind.padEnd(28)} ${r.loadBalancer.amqpUri.padEnd(26)} ${r.loadBalancer.managementUrl}\n`);
   process.stdout.write(`  user ${r.username}, password in ${r.passwordFile}\n`);
 }
 

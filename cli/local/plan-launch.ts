@@ -88,3 +88,18 @@ export function launchFromPlan(plan: ClusterPlan, dir: string, secrets: LocalSec
     })),
   };
 }
+
+/**
+ * The spec with load balancer ports that are free here: the spec's own when all are free, else
+ * free ones (a local run must not fail because 5672 is taken by something else).
+ */
+export async function withFreeLoadBalancerPorts(spec: ClusterSpec, isFree: (port: number) => Promise<boolean>): Promise<ClusterSpec> {
+  const lb = spec.loadBalancer;
+  if (lb.kind === 'none') return spec;
+  const wanted = [lb.ports.amqp, lb.ports.management, lb.ports.stats, lb.ports.prometheus];
+  let allFree = true;
+  for (const p of wanted) allFree = allFree && (await isFree(p));
+  if (allFree) return spec;
+  const [amqp, management, stats, prometheus] = await findFreePorts(4);
+  return { ...spec, loadBalancer: { ...lb, ports: { amqp, management, stats, prometheus } } };
+}
