@@ -58,7 +58,10 @@ export function renderNginxConfig(input: LoadBalancerRenderInput): string {
       `load_module ${DEBIAN_STREAM_MODULE};`,
       '',
     ],
-    'worker_processes auto;',
+    // In a container "auto" counts the host's CPUs, not the container's limit: on a large host that
+    // means dozens of workers, each preallocating its connection table. Two workers are plenty
+    // for proxying AMQP; a local run may use every core.
+    target === 'local' ? 'worker_processes auto;' : ['# Fixed: "auto" would count the host\'s CPUs, not the container\'s.', 'worker_processes 2;'],
     '# No worker_rlimit_nofile: above the hard limit it fails ("setrlimit ... not permitted" alert, seen',
     '# on 1.22.1). Raise the fd limit where nginx is started (Docker ulimits, systemd LimitNOFILE).',
     paths.pid !== undefined && `pid ${paths.pid};`,

@@ -31,7 +31,8 @@ export function planLoadBalancer(spec: ClusterSpec, addresses: AddressTable, run
     clusterName: spec.name,
     backends: addresses.nodes.map((n) => ({
       name: n.shortName,
-      host: n.host,
+      // Proxies resolve at run time without search domains: pods need fully qualified names.
+      host: addresses.target === 'kubernetes' ? `${n.host}.svc.${spec.kubernetes.clusterDomain}` : n.host,
       amqpPort: n.amqpPort,
       managementPort: n.managementPort,
       prometheusPort: n.prometheusPort,

@@ -125,6 +125,13 @@ const kubernetesFields = z.strictObject({
     .min(300, { error: 'must be >= 300 s: the preStop hook needs time to wait for quorum, drain the node and stop it' })
     .max(2592000, { error: 'must be at most 30 days (2592000 s)' })
     .default(604800),
+  /**
+   * DNS domain of the Kubernetes cluster. Proxies resolve backends at run time without search
+   * domains, so the load balancer addresses pods by their fully qualified names
+   * (`<pod>.<headless>.<namespace>.svc.<clusterDomain>`).
+   * @default cluster.local
+   */
+  clusterDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a DNS domain such as cluster.local' }).default('cluster.local'),
   /** Seconds the init container sleeps before RabbitMQ starts, so peers' DNS records propagate (cluster-operator: 30). @default 30 */
   startupDelaySeconds: z.number().int().min(0).max(600).default(30),
   /** How long a booting node may take to see its whole cluster before Kubernetes restarts it (startup probe). @default 600 */

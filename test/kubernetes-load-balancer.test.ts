@@ -200,7 +200,7 @@ describe('proxy config parsing (what the checker reads)', () => {
     expect(config.listeners.get(15672)).toEqual(['rabbitmq_management']);
     expect(config.listeners.has(8404)).toBe(true);
     expect(config.listeners.get(15692)).toHaveLength(kind === 'haproxy' ? 0 : 3);
-    expect(config.pools.get('rabbitmq_amqp')!.map((s) => `${s.host}:${s.port}`)).toEqual([0, 1, 2].map((i) => `rmq-server-${i}.rmq-nodes.rabbitmq:5672`));
+    expect(config.pools.get('rabbitmq_amqp')!.map((s) => `${s.host}:${s.port}`)).toEqual([0, 1, 2].map((i) => `rmq-server-${i}.rmq-nodes.rabbitmq.svc.cluster.local:5672`));
     expect(config.pools.get('rabbitmq_prometheus_rmq-server-1')!.map((s) => s.port)).toEqual([15692]);
   });
 
@@ -277,50 +277,77 @@ describe('checkKubernetesStack: load balancer rules', () => {
   });
 
   test('haproxy: every pod in the AMQP pool', () => {
-    const p = problemsAfter(h, (j) => setHaproxyCfg(j, (t) => t.replace(/\n {4}server rmq-server-2 rmq-server-2\.rmq-nodes\.rabbitmq:5672/, '')));
+    const p = problemsAfter(h, (j) => setHaproxyCfg(j, (t) => t.replace(/\n {4}server rmq-server-2 rmq-server-2\.rmq-nodes\.rabbitmq\.svc\.cluster\.local:5672/, '')));
     expect(p).toEqual([
-      expect.stringMatching(/^kubernetes_deployment_v1\.load_balancer: haproxy\.cfg pool rabbitmq_amqp \(behind the amqp listener :5672\) does not list pod rmq-server-2 \(rmq-server-2\.rmq-nodes\.rabbitmq\)/),
+      expect.stringMatching(/^kubernetes_deployment_v1\.load_balancer: haproxy\.cfg pool rabbitmq_amqp \(behind the amqp listener :5672\) does not list pod rmq-server-2 \(rmq-server-2\.rmq-nodes\.rabbitmq\.svc\.cluster\.local\)/),
     ]);
   });
 
   test('haproxy: a server that is no pod (scaled-down node, typo, wrong namespace)', () => {
     const p = problemsAfter(h, (j) =>
-      setHaproxyCfg(j, (t) => t.replace('server rmq-server-2 rmq-server-2.rmq-nodes.rabbitmq:15672', 'server rmq-server-2 rmq-server-2.rmq-nodes.default:15672')),
+      setHaproxyCfg(j, (t) => t.replace('server rmq-server-2 rmq-server-2.rmq-nodes.rabbitmq.svc.cluster.local:15672', 'server rmq-server-2 rmq-server-2.rmq-nodes.default.svc.cluster.local:15672')),
     );
     expect(p).toEqual([
-      expect.stringMatching(/haproxy\.cfg pool rabbitmq_management has "server rmq-server-2 rmq-server-2\.rmq-nodes\.default:15672": rmq-server-2\.rmq-nodes\.default is not the DNS name of a RabbitMQ pod/),
+      expect.stringMatching(/haproxy\.cfg pool rabbitmq_management has "server rmq-server-2 rmq-server-2\.rmq-nodes\.default\.svc\.cluster\.local:15672": rmq-server-2\.rmq-nodes\.default\.svc\.cluster\.local is not the DNS name of a RabbitMQ pod/),
       expect.stringMatching(/haproxy\.cfg pool rabbitmq_management \(behind the management listener :15672\) does not list pod rmq-server-2/),
     ]);
   });
 
   test('haproxy: a pod listed twice, or on the wrong port', () => {
     const twice = problemsAfter(h, (j) =>
-      setHaproxyCfg(j, (t) => t.replace('server rmq-server-2 rmq-server-2.rmq-nodes.rabbitmq:5672', 'server rmq-server-2 rmq-server-1.rmq-nodes.rabbitmq:5672')),
+      setHaproxyCfg(j, (t) => t.replace('server rmq-server-2 rmq-server-2.rmq-nodes.rabbitmq.svc.cluster.local:5672', 'server rmq-server-2 rmq-server-1.rmq-nodes.rabbitmq.svc.cluster.local:5672')),
     );
     expect(twice).toEqual([expect.stringMatching(/lists pod rmq-server-1 2 times/), expect.stringMatching(/does not list pod rmq-server-2/)]);
     const wrongPort = problemsAfter(h, (j) =>
-      setHaproxyCfg(j, (t) => t.replace('rmq-server-0.rmq-nodes.rabbitmq:15672', 'rmq-server-0.rmq-nodes.rabbitmq:5672')),
+      setHaproxyCfg(j, (t) => t.replace('rmq-server-0.rmq-nodes.rabbitmq.svc.cluster.local:15672', 'rmq-server-0.rmq-nodes.rabbitmq.svc.cluster.local:5672')),
     );
     expect(wrongPort).toEqual([expect.stringMatching(/pool rabbitmq_management \(behind the management listener :15672\) sends pod rmq-server-0 to port 5672, not its management port 15672/)]);
-    const notAPort = problemsAfter(h, (j) => setHaproxyCfg(j, (t) => t.replace('rmq-server-0.rmq-nodes.rabbitmq:5672', 'rmq-server-0.rmq-nodes.rabbitmq:5673')));
+    const notAPort = problemsAfter(h, (j) => setHaproxyCfg(j, (t) => t.replace('rmq-server-0.rmq-nodes.rabbitmq.svc.cluster.local:5672', 'rmq-server-0.rmq-nodes.rabbitmq.svc.cluster.local:5673')));
     expect(notAPort).toEqual(
-      expect.arrayContaining([expect.stringMatching(/pool rabbitmq_amqp has "server rmq-server-0 rmq-server-0\.rmq-nodes\.rabbitmq:5673": port 5673 is not a container port of kubernetes_stateful_set_v1\.server/)]),
+      expect.arrayContaining([expect.stringMatching(/pool rabbitmq_amqp has "server rmq-server-0 rmq-server-0\.rmq-nodes\.rabbitmq\.svc\.cluster\.local:5673": port 5673 is not a container port of kubernetes_stateful_set_v1\.server/)]),
     );
   });
 
   test('nginx: upstream servers are exactly the pods', () => {
-    const missing = problemsAfter(n, (j) => setNginxConf(j, (t) => t.replace(/\n {8}server rmq-server-1\.rmq-nodes\.rabbitmq:5672 [^\n]*/, '')));
+    const missing = problemsAfter(n, (j) => setNginxConf(j, (t) => t.replace(/\n {8}server rmq-server-1\.rmq-nodes\.rabbitmq\.svc\.cluster\.local:5672 [^\n]*/, '')));
     expect(missing).toEqual([expect.stringMatching(/nginx\.conf pool rabbitmq_amqp \(behind the amqp listener :5672\) does not list pod rmq-server-1/)]);
-    const foreign = problemsAfter(n, (j) => setNginxConf(j, (t) => t.replace('server rmq-server-0.rmq-nodes.rabbitmq:15672', 'server rmq-0.rmq-nodes.rabbitmq:15672')));
+    const foreign = problemsAfter(n, (j) => setNginxConf(j, (t) => t.replace('server rmq-server-0.rmq-nodes.rabbitmq.svc.cluster.local:15672', 'server rmq-0.rmq-nodes.rabbitmq.svc.cluster.local:15672')));
     expect(foreign).toEqual([
-      expect.stringMatching(/nginx\.conf pool rabbitmq_management has "server rmq-0\.rmq-nodes\.rabbitmq:15672 .*": rmq-0\.rmq-nodes\.rabbitmq is not the DNS name of a RabbitMQ pod/),
+      expect.stringMatching(/nginx\.conf pool rabbitmq_management has "server rmq-0\.rmq-nodes\.rabbitmq\.svc\.cluster\.local:15672 .*": rmq-0\.rmq-nodes\.rabbitmq\.svc\.cluster\.local is not the DNS name of a RabbitMQ pod/),
       expect.stringMatching(/nginx\.conf pool rabbitmq_management \(behind the management listener :15672\) does not list pod rmq-server-0/),
     ]);
   });
 
-  test('fully qualified pod names are the same pods', () => {
-    const p = problemsAfter(n, (j) => setNginxConf(j, (t) => t.replace(/rmq-nodes\.rabbitmq:/g, 'rmq-nodes.rabbitmq.svc.cluster.local:')));
-    expect(p).toEqual([]);
+  /** `text.replace(from, to)`, failing when `from` is not in the text (an edit that changes nothing proves nothing). */
+  const swap = (text: string, from: string | RegExp, to: string): string => {
+    expect(text).toMatch(from);
+    return text.replace(from, to);
+  };
+
+  test('servers are the fully qualified pod names: the relative and .svc forms never resolve in a proxy (no search domains)', () => {
+    const fqdn = 'rmq-server-1.rmq-nodes.rabbitmq.svc.cluster.local';
+    for (const short of ['rmq-server-1.rmq-nodes.rabbitmq', 'rmq-server-1.rmq-nodes.rabbitmq.svc']) {
+      const p = problemsAfter(h, (j) => setHaproxyCfg(j, (t) => swap(t, `server rmq-server-1 ${fqdn}:5672`, `server rmq-server-1 ${short}:5672`)));
+      expect(p).toEqual([
+        `kubernetes_deployment_v1.load_balancer: haproxy.cfg pool rabbitmq_amqp has "server rmq-server-1 ${short}:5672": ${short} is not fully qualified; the proxy resolves it at run time without search domains, so it never resolves: use ${fqdn}`,
+      ]);
+    }
+    // The form the toolkit generated before clusterDomain: every server of the config is reported.
+    const allShort = problemsAfter(n, (j) => setNginxConf(j, (t) => swap(t, /\.svc\.cluster\.local:/g, ':')));
+    expect(allShort).toHaveLength(6);
+    for (const line of allShort) expect(line).toMatch(/^kubernetes_deployment_v1\.load_balancer: nginx\.conf pool rabbitmq_(amqp|management) has "server rmq-server-\d\.rmq-nodes\.rabbitmq:\d+ .*": .* is not fully qualified; .* use rmq-server-\d\.rmq-nodes\.rabbitmq\.svc\.cluster\.local$/);
+  });
+
+  test('the cluster domain: any one domain (spec kubernetes.clusterDomain), the same for every server', () => {
+    const custom = synthStack(lbSpec('haproxy', {}, { kubernetes: { clusterDomain: 'k8s.example.org' } } as Partial<ClusterSpecInput>)).json;
+    expect(configData(custom)['haproxy.cfg']).toContain('server rmq-server-0 rmq-server-0.rmq-nodes.rabbitmq.svc.k8s.example.org:5672');
+    expect(checkKubernetesStack(custom)).toEqual([]);
+    const odd = problemsAfter(custom, (j) =>
+      setHaproxyCfg(j, (t) => swap(t, 'rmq-server-2.rmq-nodes.rabbitmq.svc.k8s.example.org:15672', 'rmq-server-2.rmq-nodes.rabbitmq.svc.cluster.local:15672')),
+    );
+    expect(odd).toEqual([
+      'kubernetes_deployment_v1.load_balancer: haproxy.cfg pool rabbitmq_management has "server rmq-server-2 rmq-server-2.rmq-nodes.rabbitmq.svc.cluster.local:15672": rmq-server-2.rmq-nodes.rabbitmq.svc.cluster.local is in cluster domain cluster.local, the other servers in k8s.example.org; a cluster has one DNS domain: use rmq-server-2.rmq-nodes.rabbitmq.svc.k8s.example.org',
+    ]);
   });
 
   test('a listener that forwards nowhere', () => {

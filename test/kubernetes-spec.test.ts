@@ -10,7 +10,6 @@ import {
 } from '../constructs/kubernetes/private/policies';
 import { buildPlan } from '../plan/plan';
 import { SpecError } from '../spec/errors';
-import { kubernetesSpecIssues } from '../spec/kubernetes';
 import { parseClusterSpec } from '../spec/parse';
 import { parseVersion } from '../spec/version';
 
@@ -38,6 +37,7 @@ describe('kubernetes spec: defaults', () => {
       storage: { size: 10 * 1024 ** 3 },
       spread: { hosts: 'required', zones: 'preferred' },
       terminationGracePeriodSeconds: 604800,
+      clusterDomain: 'cluster.local',
       startupDelaySeconds: 30,
       startupTimeoutSeconds: 600,
       livenessProbe: 'none',
@@ -58,6 +58,7 @@ describe('kubernetes spec: every rule names field, value and fix', () => {
     ['kubernetes.terminationGracePeriodSeconds', { terminationGracePeriodSeconds: 30 }, />= 300 s: the preStop hook/],
     ['kubernetes.spread.hosts', { spread: { hosts: 'maybe' } }, /"required", "preferred", "none"/],
     ['kubernetes.livenessProbe', { livenessProbe: 'http' }, /"none", "ping"/],
+    ['kubernetes.clusterDomain', { clusterDomain: 'Cluster_Local.' }, /must be a DNS domain such as cluster\.local/],
     ['kubernetes.loadBalancerSourceRanges[0]', { serviceType: 'LoadBalancer', loadBalancerSourceRanges: ['everyone'] }, /CIDR/],
     ['kubernetes.storage.storageClass', { storage: { storageClass: 'Fast SSD' } }, /StorageClass name/],
     ['kubernetes.labels.bad key!', { labels: { 'bad key!': 'x' } }, /not a valid label key/],
@@ -88,12 +89,19 @@ describe('kubernetes spec: every rule names field, value and fix', () => {
     expect(issuesOf(k8s({ namepsace: 'x' }))).toEqual([expect.objectContaining({ path: 'kubernetes.namepsace', message: expect.stringMatching(/did you mean 'namespace'/) })]);
   });
 
-  test('storage must exceed the disk free limit (absolute, or relative to memory)', () => {
-    const spec = (storage: string, diskFreeLimit: unknown) => parseClusterSpec(k8s({ storage: { size: storage } }, { rabbitmq: { diskFreeLimit }, resources: { memory: '4GiB' } }));
-    expect(kubernetesSpecIssues(spec('10Gi', { absolute: '2GB' }))).toEqual([]);
-    expect(kubernetesSpecIssues(spec('2GB', { absolute: '2GB' }))).toEqual([expect.objectContaining({ path: 'kubernetes.storage.size', value: 2e9 })]);
-    expect(kubernetesSpecIssues(spec('4Gi', { relative: 1.5 }))).toEqual([expect.objectContaining({ message: expect.stringMatching(/must exceed the disk free limit \(6442450944 bytes\)/) })]);
-    expect(kubernetesSpecIssues(parseClusterSpec({ name: 'r', kubernetes: { storage: { size: '1Gi' } } }))).toEqual([]);
+  test('storage must exceed the disk free limit (absolute, or relative to memory): parseClusterSpec rejects it', () => {
+    const input = (storage: string, diskFreeLimit: unknown) => k8s({ storage: { size: storage } }, { rabbitmq: { diskFreeLimit }, resources: { memory: '4GiB' } });
+    expect(issuesOf(input('10Gi', { absolute: '2GB' }))).toEqual([]);
+    expect(() => parseClusterSpec(input('2GB', { absolute: '2GB' }))).toThrow(SpecError);
+    expect(() => parseClusterSpec(input('2GB', { absolute: '2GB' }))).toThrow(/kubernetes\.storage\.size: got 2000000000; must exceed the disk free limit \(2000000000 bytes\)/);
+    expect(issuesOf(input('2GB', { absolute: '2GB' }))).toEqual([
+      { path: 'kubernetes.storage.size', value: 2e9, message: expect.stringMatching(/^must exceed the disk free limit \(2000000000 bytes\), or every node starts in a disk alarm .* raise the size or lower rabbitmq\.diskFreeLimit$/) },
+    ]);
+    expect(issuesOf(input('4Gi', { relative: 1.5 }))).toEqual([
+      { path: 'kubernetes.storage.size', value: 4 * 1024 ** 3, message: expect.stringMatching(/must exceed the disk free limit \(6442450944 bytes\)/) },
+    ]);
+    // Only the kubernetes target has a volume size: the rule does not apply elsewhere.
+    expect(issuesOf({ name: 'r', kubernetes: { storage: { size: '1Gi' } } })).toEqual([]);
   });
 });
 

@@ -136,6 +136,10 @@ describe('renderNginxConfig', () => {
       expect(lines.filter((l) => l.startsWith('load_module'))).toEqual(target === 'local' ? [DEBIAN_LOAD_MODULE] : []);
     });
 
+    test('worker_processes: 2 in a container ("auto" would count the host\'s CPUs), auto on local', () => {
+      expect(lines.filter((l) => l.startsWith('worker_processes'))).toEqual([target === 'local' ? 'worker_processes auto;' : 'worker_processes 2;']);
+    });
+
     test('never daemon off (the official image passes it on the command line)', () => {
       expect(text).not.toMatch(/^\s*daemon /m);
     });

@@ -210,7 +210,11 @@ function checkHeadless(stack: Stack, w: Workload): string[] {
   return out;
 }
 
-/** The DNS names pod i of a StatefulSet has through its headless Service (relative, .svc, fully qualified). */
+/**
+ * The DNS names pod i of a StatefulSet has through its headless Service (relative, .svc, fully
+ * qualified), any of which RabbitMQ resolves through the pod's search domains. Proxies do not use
+ * search domains: see checkBackends.
+ */
 function podHosts(w: Workload, i: number): string[] {
   const host = `${w.name}-${i}.${w.serviceName}.${w.ns}`;
   return [host, `${host}.svc`, `${host}.svc.cluster.local`];
@@ -380,7 +384,7 @@ function checkDisruptionBudgets(stack: Stack, workloads: readonly Workload[], de
 /**
  * A load balancer Deployment (a container of the haproxy or nginx image): a Service reaches it,
  * its config is mounted where the image reads it, every container port has a listener, and the
- * config's servers are exactly the RabbitMQ pods' DNS names.
+ * config's servers are exactly the RabbitMQ pods' fully qualified DNS names.
  */
 function checkLoadBalancer(stack: Stack, d: Workload, nodes: readonly Workload[]): string[] {
   const kind = proxyKindOfImage(d.container.image);
@@ -403,19 +407,75 @@ function checkLoadBalancer(stack: Stack, d: Workload, nodes: readonly Workload[]
   return [...out, ...checkBackends(d, name, config, nodes)];
 }
 
+/** A DNS domain as the spec's `kubernetes.clusterDomain` allows it (`cluster.local` by default). */
+const CLUSTER_DOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+
+/** A RabbitMQ pod as a proxy names it: `<pod>.<headless>.<namespace>`, then `.svc.<cluster domain>`. */
+interface BackendPod {
+  readonly w: Workload;
+  readonly pod: string;
+  readonly relative: string;
+}
+
+/** Which pod a server host names, and in which form: fully qualified (with its domain), `.svc` or relative. */
+interface BackendMatch {
+  readonly p: BackendPod;
+  readonly form: 'fqdn' | 'svc' | 'relative';
+  readonly domain?: string;
+}
+
+function matchBackend(pods: readonly BackendPod[], host: string): BackendMatch | undefined {
+  for (const p of pods) {
+    if (host === p.relative) return { p, form: 'relative' };
+    if (host === `${p.relative}.svc`) return { p, form: 'svc' };
+    const prefix = `${p.relative}.svc.`;
+    const domain = host.startsWith(prefix) ? host.slice(prefix.length) : undefined;
+    if (domain !== undefined && CLUSTER_DOMAIN.test(domain)) return { p, form: 'fqdn', domain };
+  }
+  return undefined;
+}
+
 /**
- * Every `server` of the config is a RabbitMQ pod's DNS name and port, and the pools behind the
- * amqp and management listeners list every pod exactly once.
+ * The cluster domain the config's servers use: the most frequent one (the first on a tie),
+ * `cluster.local` when no server is fully qualified. The stack JSON carries the domain nowhere
+ * else, so one server with a domain of its own is a problem, a common one is not.
+ */
+function clusterDomainOf(matches: ReadonlyArray<BackendMatch | undefined>): string {
+  const counts = new Map<string, number>();
+  for (const m of matches) if (m?.domain !== undefined) counts.set(m.domain, (counts.get(m.domain) ?? 0) + 1);
+  let best: [string, number] = [DEFAULT_CLUSTER_DOMAIN, 0];
+  for (const [d, n] of counts) if (n > best[1]) best = [d, n];
+  return best[0];
+}
+
+/**
+ * Every `server` of the config is a RabbitMQ pod's fully qualified DNS name
+ * (`<pod>.<headless>.<namespace>.svc.<cluster domain>`: proxies resolve at run time without the
+ * pod's search domains, so a relative or `.svc` name never resolves) and port, and the pools
+ * behind the amqp and management listeners list every pod exactly once.
  */
 function checkBackends(d: Workload, file: string, config: ProxyConfig, nodes: readonly Workload[]): string[] {
   const out: string[] = [];
-  const pods = nodes.flatMap((w) => Array.from({ length: w.replicas }, (_, i) => ({ w, pod: `${w.name}-${i}`, hosts: podHosts(w, i) })));
-  const known = pods.map((p) => p.hosts[0]).join(', ') || 'none';
-  for (const [pool, servers] of config.pools) {
-    for (const s of servers) {
-      const p = pods.find((x) => x.hosts.includes(s.host));
-      if (!p) out.push(`${d.r.address}: ${file} pool ${pool} has "${s.text}": ${s.host} is not the DNS name of a RabbitMQ pod of the stack (${known})`);
-      else if (![...p.w.ports.values()].includes(s.port)) out.push(`${d.r.address}: ${file} pool ${pool} has "${s.text}": port ${s.port} is not a container port of ${p.w.r.address}`);
+  const pods: BackendPod[] = nodes.flatMap((w) => Array.from({ length: w.replicas }, (_, i) => ({ w, pod: `${w.name}-${i}`, relative: `${w.name}-${i}.${w.serviceName}.${w.ns}` })));
+  const servers = [...config.pools.values()].flat();
+  const domain = clusterDomainOf(servers.map((s) => matchBackend(pods, s.host)));
+  const fqdn = (p: BackendPod): string => `${p.relative}.svc.${domain}`;
+  const known = pods.map(fqdn).join(', ') || 'none';
+  for (const [pool, poolServers] of config.pools) {
+    for (const s of poolServers) {
+      const m = matchBackend(pods, s.host);
+      const at = `${d.r.address}: ${file} pool ${pool} has "${s.text}"`;
+      if (!m) {
+        out.push(`${at}: ${s.host} is not the DNS name of a RabbitMQ pod of the stack (${known})`);
+        continue;
+      }
+      if (m.form !== 'fqdn') {
+        out.push(`${at}: ${s.host} is not fully qualified; the proxy resolves it at run time without search domains, so it never resolves: use ${fqdn(m.p)}`);
+      } else if (m.domain !== domain) {
+        out.push(`${at}: ${s.host} is in cluster domain ${m.domain}, the other servers in ${domain}; a cluster has one DNS domain: use ${fqdn(m.p)}`);
+      }
+      if (![...m.p.w.ports.values()].includes(s.port)) out.push(`${at}: port ${s.port} is not a container port of ${m.p.w.r.address}`);
     }
   }
   for (const portName of ['amqp', 'management']) {
@@ -430,12 +490,12 @@ function checkBackends(d: Workload, file: string, config: ProxyConfig, nodes: re
       out.push(`${d.r.address}: ${file} listener :${lbPort} (${portName}) forwards to ${targets.length === 0 ? 'no server pool' : `several pools (${targets.join(', ')})`}`);
       continue;
     }
-    const servers = config.pools.get(targets[0]) ?? [];
+    const pool = config.pools.get(targets[0]) ?? [];
     for (const p of pods) {
-      const listed = servers.filter((s) => p.hosts.includes(s.host));
+      const listed = pool.filter((s) => matchBackend(pods, s.host)?.p === p);
       const nodePort = p.w.ports.get(portName);
       const where = `${file} pool ${targets[0]} (behind the ${portName} listener :${lbPort})`;
-      if (listed.length === 0) out.push(`${d.r.address}: ${where} does not list pod ${p.pod} (${p.hosts[0]}); it would get no ${portName} clients`);
+      if (listed.length === 0) out.push(`${d.r.address}: ${where} does not list pod ${p.pod} (${fqdn(p)}); it would get no ${portName} clients`);
       else if (listed.length > 1) out.push(`${d.r.address}: ${where} lists pod ${p.pod} ${listed.length} times`);
       else if (nodePort !== undefined && listed[0].port !== nodePort) out.push(`${d.r.address}: ${where} sends pod ${p.pod} to port ${listed[0].port}, not its ${portName} port ${nodePort}`);
     }
