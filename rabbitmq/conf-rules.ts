@@ -149,6 +149,20 @@ export const CONF_RULES: readonly ConfRule[] = [
     lines: (ctx) => [['queue_leader_locator', ctx.spec.rabbitmq.queueLeaderLocator]],
   },
   {
+    id: 'quorum-membership',
+    reason:
+      'Quorum queues get their members when declared; one declared before every node ran (a shovel or client on the ' +
+      'first node) stays short. From 3.13 the broker grows such queues itself (continuous membership reconciliation, ' +
+      'never shrinking); older versions need rabbitmq-queues add_member (rmq-ha local does it after formation).',
+    lines: (ctx) =>
+      atLeast(ctx.version, '3.13')
+        ? [
+            ['quorum_queue.continuous_membership_reconciliation.enabled', true],
+            ['quorum_queue.continuous_membership_reconciliation.target_group_size', Math.min(ctx.spec.nodes, 3)],
+          ]
+        : [],
+  },
+  {
     id: 'definitions',
     reason:
       'Users, vhosts, permissions, queues and policies are imported at boot from the definitions file ' +

@@ -112,6 +112,15 @@ describe('rabbitmq.conf rules (one test per rule and version boundary)', () => {
     expect(conf.has('queue_master_locator')).toBe(false);
   });
 
+  test('quorum-membership: reconciliation from 3.13 (grows to min(nodes, 3)), absent on 3.10-3.12 (unknown key there)', () => {
+    const on = confOf(planFor({ version: '3.13.7', nodes: 5 }));
+    expect(on.get('quorum_queue.continuous_membership_reconciliation.enabled')).toBe('true');
+    expect(on.get('quorum_queue.continuous_membership_reconciliation.target_group_size')).toBe('3');
+    expect(confOf(planFor({ version: '4.3.4', nodes: 1 })).get('quorum_queue.continuous_membership_reconciliation.target_group_size')).toBe('1');
+    expect([...confOf(planFor({ version: '3.12.14' })).keys()].filter((k) => k.startsWith('quorum_queue.'))).toEqual([]);
+    expect([...confOf(planFor({ version: '3.10.8' })).keys()].filter((k) => k.startsWith('quorum_queue.'))).toEqual([]);
+  });
+
   test('definitions: imported at boot with the non-deprecated keys', () => {
     const conf = confOf(planFor());
     expect(conf.get('definitions.import_backend')).toBe('local_filesystem');

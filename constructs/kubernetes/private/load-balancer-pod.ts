@@ -59,9 +59,9 @@ export function loadBalancerPorts(spec: ClusterSpec): Array<{ readonly name: Loa
 /**
  * Requests and limits of the proxy container. A proxy holds little per idle AMQP connection, and
  * HAProxy allocates buffers on demand: 100m / 128Mi is a modest reservation. The 512Mi memory
- * limit leaves room for what both proxies size from the host rather than from the pod: nginx
- * starts `worker_processes auto` workers (one per node CPU, each preallocating its
- * `worker_connections`), HAProxy sizes its fd tables from the fd limit. No CPU limit: throttling
+ * limit leaves room for nginx's 2 workers (each preallocating its `worker_connections`; the
+ * count is fixed because `auto` would count the host's CPUs) and for HAProxy, which sizes its fd
+ * tables from the container's fd limit. No CPU limit: throttling
  * a proxy delays every connection through it; the request already reserves its share.
  */
 export const LOAD_BALANCER_RESOURCES = {
