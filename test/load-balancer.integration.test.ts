@@ -1,0 +1,301 @@
+/**
+ * Integration: the HAProxy and nginx configs rmq-ha renders for the local target, run as real
+ * processes (Debian haproxy 2.6 / nginx 1.22 + libnginx-mod-stream) in front of 3 real RabbitMQ
+ * 3.10.8 nodes on 127.0.0.1, exercised with amqplib through the proxy:
+ *
+ * - publish and consume with publisher confirms (quorum queue);
+ * - an idle connection outlives 3 heartbeats (5 s) and the proxy's idle timeout (10 s);
+ * - after SIGSTOP of a node (hung: its kernel still accepts TCP), new connections through HAProxy
+ *   avoid it once the health-check window has passed; for nginx (passive checks only) the share
+ *   that still lands on it is measured and printed, not asserted;
+ * - after SIGKILL of the node a publisher is connected to, the publisher reconnects through the
+ *   proxy and gets a confirm; the time is printed.
+ *
+ * One fresh cluster per proxy kind (at most 3 nodes alive at once). Timing is asserted only
+ * against the functional bounds (the check window); measured times are printed.
+ * Skipped when rabbitmq-server, haproxy, nginx or libnginx-mod-stream is not installed.
+ * Set RMQ_HA_KEEP_TMP=1 to keep the directories.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  amqpHandshake,
+  bounded,
+  destroyConnection,
+  FailoverPublisher,
+  haproxyShowStat,
+  nodeOfConnection,
+  openProbe,
+  publishConfirmed,
+  QUORUM,
+  quorumLeader,
+  type AmqpTarget,
+  type ManagementTarget,
+  type Probe,
+} from '../bench/lb-client';
+import {
+  checkInstalled,
+  checkLoadBalancerConfig,
+  clusterStatus,
+  findFreePorts,
+  installedRabbitVersion,
+  isPortOpen,
+  LoadBalancerConfigError,
+  loadBalancerLaunch,
+  readState,
+  startLoadBalancer,
+  startRabbitNodes,
+  stopNodes,
+  waitForNodes,
+  type LoadBalancerLaunch,
+  type LocalClusterState,
+  type LocalNodeState,
+} from '../cli/local';
+import { launchFromPlan, localPlan, localPorts, localSecrets, type LocalSecrets } from '../cli/local/plan-launch';
+import { isAlive, signal } from '../cli/local/private/proc';
+import type { ClusterPlan } from '../plan/plan';
+import { parseClusterSpec } from '../spec/parse';
+import { parseVersion } from '../spec/version';
+
+const installed = checkInstalled();
+const proxiesInstalled = (['haproxy', 'nginx', 'libnginx-mod-stream'] as const).every((p) => installed.versions[p] !== undefined);
+const describeWithProxies = installed.ok && proxiesInstalled ? describe : describe.skip;
+
+const HEARTBEAT_S = 5;
+/** Proxy idle timeout: 2 × heartbeat, the smallest value the spec recommends. */
+const LB_IDLE_TIMEOUT_S = 10;
+const HEALTH_CHECK = { interSeconds: 2, fastInterSeconds: 1, fall: 3, rise: 2, timeoutSeconds: 2 };
+/**
+ * HAProxy's window for a hung node: inter + fall × timeout check + (fall − 1) × fastinter
+ * (research §1.3; 8–10 s measured with these values).
+ */
+const CHECK_WINDOW_MS =
+  (HEALTH_CHECK.interSeconds + HEALTH_CHECK.fall * HEALTH_CHECK.timeoutSeconds + (HEALTH_CHECK.fall - 1) * HEALTH_CHECK.fastInterSeconds) * 1000;
+/** Handshake bound of a new connection: one landing on the hung node never completes it. */
+const HANDSHAKE_TIMEOUT_MS = 3000;
+const NEW_CONNECTIONS = 10;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describeWithProxies.each(['haproxy', 'nginx'] as const)('%s (rendered by rmq-ha) in front of 3 real RabbitMQ nodes', (kind) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rmq-ha-lb-${kind}-`));
+  let state: LocalClusterState;
+  let plan: ClusterPlan;
+  let secrets: LocalSecrets;
+  let launch: LoadBalancerLaunch;
+  let lb: AmqpTarget;
+  const probes: Probe[] = [];
+  const stopped = new Set<number>();
+
+  const mgmt = (node: LocalNodeState): ManagementTarget => ({
+    host: '127.0.0.1',
+    port: node.managementPort,
+    user: plan.spec.credentials.adminUser,
+    password: secrets.admin_password,
+  });
+  const direct = (node: LocalNodeState): AmqpTarget => ({ ...lb, port: node.amqpPort });
+  const byName = (nodeName: string): LocalNodeState => state.nodes.find((n) => n.nodeName === nodeName)!;
+  const other = (...not: string[]): LocalNodeState => state.nodes.find((n) => !not.includes(n.nodeName) && isAlive(n.pid))!;
+  const open = async (target: AmqpTarget, name: string): Promise<Probe> => {
+    const probe = await openProbe(target, name, HANDSHAKE_TIMEOUT_MS);
+    probes.push(probe);
+    return probe;
+  };
+
+  beforeAll(async () => {
+    const began = Date.now();
+    const lbPorts = await findFreePorts(4);
+    const spec = parseClusterSpec({
+      name: 'rmq-lbt',
+      nodes: 3,
+      network: { nodePorts: false },
+      rabbitmq: {
+        version: '3.10.8',
+        heartbeatSeconds: HEARTBEAT_S,
+        // Leaders of queues declared on a direct connection go to that node: the tests place them.
+        queueLeaderLocator: 'client-local',
+        diskFreeLimit: { absolute: '50MB' },
+      },
+      loadBalancer: {
+        kind,
+        clientTimeout: LB_IDLE_TIMEOUT_S,
+        serverTimeout: LB_IDLE_TIMEOUT_S,
+        healthCheck: HEALTH_CHECK,
+        ports: { amqp: lbPorts[0], management: lbPorts[1], stats: lbPorts[2], prometheus: lbPorts[3] },
+      },
+    });
+    const ports = await localPorts(spec, async (p) => !(await isPortOpen(p)));
+    plan = localPlan(spec, dir, ports, parseVersion(installedRabbitVersion())!);
+    secrets = localSecrets(plan, {});
+    state = await startRabbitNodes(launchFromPlan(plan, dir, secrets));
+    await waitForNodes(state, { timeoutMs: 90000 });
+    for (let i = 0; i < 40; i++) {
+      if ((await clusterStatus(state, state.nodes[0].nodeName)).runningNodes.length === 3) break;
+      await sleep(500);
+    }
+    launch = loadBalancerLaunch(plan.loadBalancer!, secrets);
+    const started = await startLoadBalancer(dir, launch);
+    lb = { host: started.host, port: started.amqpPort, user: spec.credentials.adminUser, password: secrets.admin_password, heartbeatSeconds: HEARTBEAT_S };
+    console.log(`${kind}: 3 nodes and the proxy up in ${Date.now() - began} ms`);
+  }, 150000);
+
+  afterAll(async () => {
+    for (const p of probes) destroyConnection(p.conn);
+    if (state) for (const n of state.nodes) if (stopped.has(n.pid)) signal(-n.pid, 'SIGCONT');
+    const report = await stopNodes(dir, { termTimeoutMs: 15000 });
+    expect(report.stopped).toContain(kind);
+    if (!process.env.RMQ_HA_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
+  }, 60000);
+
+  it('checks the config before starting and records the proxy in state.json', async () => {
+    const recorded = readState(dir)!.loadBalancers!;
+    expect(recorded).toEqual([expect.objectContaining({ name: kind, kind, amqpPort: lb.port, configPath: launch.configPath })]);
+    expect(isAlive(recorded[0].pid)).toBe(true);
+    // A broken copy (its own directory) is rejected with the tool's own message.
+    const brokenDir = path.join(dir, 'broken');
+    const broken = { ...launch, runtimeDir: brokenDir, configPath: path.join(brokenDir, path.basename(launch.configPath)) };
+    const error = await checkLoadBalancerConfig({ ...broken, config: `${launch.config}\nno_such_directive on;\n` }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadBalancerConfigError);
+    expect((error as Error).message).toMatch(kind === 'haproxy' ? /unknown keyword 'no_such_directive'/ : /unknown directive "no_such_directive"/);
+  });
+
+  it('publishes with confirms to a quorum queue and consumes through the proxy', async () => {
+    const probe = await open(lb, 'pubsub');
+    const ch = await probe.conn.createConfirmChannel();
+    await ch.assertQueue('lb-pubsub', QUORUM);
+    const sent = Array.from({ length: 100 }, (_, i) => `m-${i}`);
+    for (const body of sent) ch.sendToQueue('lb-pubsub', Buffer.from(body), { persistent: true });
+    await bounded(ch.waitForConfirms(), 10000, 'confirms of 100 publishes');
+    const received: string[] = [];
+    await ch.prefetch(50);
+    const done = new Promise<void>((resolve) => {
+      void ch.consume('lb-pubsub', (msg) => {
+        if (!msg) return;
+        received.push(msg.content.toString());
+        ch.ack(msg);
+        if (received.length === sent.length) resolve();
+      });
+    });
+    await bounded(done, 10000, 'consuming 100 messages');
+    expect(received.sort()).toEqual([...sent].sort());
+    const info = await bounded(
+      fetch(`http://127.0.0.1:${state.nodes[0].managementPort}/api/queues/%2F/lb-pubsub`, {
+        headers: { authorization: `Basic ${Buffer.from(`${lb.user}:${lb.password}`).toString('base64')}` },
+      }).then((r) => r.json() as Promise<{ type: string }>),
+      5000,
+      'GET /api/queues',
+    );
+    expect(info.type).toBe('quorum');
+    expect(probe.closedAt).toBeUndefined();
+  }, 30000);
+
+  it('keeps an idle connection open for 3 heartbeats, longer than its own idle timeout', async () => {
+    const idleMs = 3 * HEARTBEAT_S * 1000 + 500;
+    expect(idleMs).toBeGreaterThan(LB_IDLE_TIMEOUT_S * 1000);
+    const probe = await open(lb, 'idle');
+    const ch = await probe.conn.createConfirmChannel();
+    await ch.assertQueue('lb-idle', QUORUM);
+    await sleep(idleMs);
+    expect(probe.closeReason).toBeUndefined();
+    await publishConfirmed(ch, 'lb-idle', Buffer.from('after idle'), 5000);
+    console.log(`${kind}: idle ${idleMs} ms (proxy idle timeout ${LB_IDLE_TIMEOUT_S} s, heartbeat ${HEARTBEAT_S} s), then a confirmed publish on the same connection`);
+  }, 40000);
+
+  it(
+    kind === 'haproxy'
+      ? 'sends no new connection to a hung node once the health-check window has passed'
+      : 'measures the share of new connections that still land on a hung node (passive checks only)',
+    async () => {
+      const victim = await open(lb, 'hang-victim');
+      const hung = byName(await nodeOfConnection(victim.conn, mgmt(state.nodes[0])));
+      const socket = path.join(launch.runtimeDir, 'haproxy.sock');
+      const serverRow = async () =>
+        (await haproxyShowStat(socket)).find((r) => r.pxname === 'rabbitmq_amqp' && r.svname === hung.nodeName.split('@')[0])!;
+      const t0 = Date.now();
+      signal(-hung.pid, 'SIGSTOP');
+      stopped.add(hung.pid);
+      try {
+        let downAfterMs: number | undefined;
+        if (kind === 'haproxy') {
+          while (Date.now() - t0 < CHECK_WINDOW_MS + 5000) {
+            if ((await serverRow()).status.startsWith('DOWN')) {
+              downAfterMs = Date.now() - t0;
+              break;
+            }
+            await sleep(200);
+          }
+        }
+        await sleep(Math.max(0, t0 + CHECK_WINDOW_MS - Date.now()));
+        const totalBefore = kind === 'haproxy' ? Number((await serverRow()).stot) : 0;
+        // New connections at the protocol level (see amqpHandshake): a node that answers the
+        // protocol header is alive; one sent to the hung node gets no answer. All stay open until
+        // the batch is done, as connecting clients would. (The node of a live connection cannot
+        // be asked for here: while a node is hung every queue declaration blocks, because Mnesia
+        // waits for the hung replica, so nodeOfConnection would hang too.)
+        const attempts = await Promise.all(Array.from({ length: NEW_CONNECTIONS }, () => amqpHandshake(lb.host, lb.port, HANDSHAKE_TIMEOUT_MS)));
+        for (const a of attempts) a.socket.destroy();
+        const onHung = attempts.filter((a) => !a.answered).length;
+        const outcomes = attempts.map((a) => (a.answered ? `answered ${a.ms} ms` : 'no answer'));
+        const victimCut = victim.closedAt === undefined ? 'still open' : `closed after ${victim.closedAt - t0} ms (${victim.closeReason})`;
+        console.log(
+          `${kind}: ${hung.nodeName} SIGSTOPped; ` +
+            (kind === 'haproxy' ? `marked DOWN after ${downAfterMs ?? 'never'} ms; ` : '') +
+            `${NEW_CONNECTIONS} new connections opened ${CHECK_WINDOW_MS} ms after the stop: ${onHung}/${NEW_CONNECTIONS} landed on the hung node ` +
+            `[${outcomes.join(', ')}]; the client connected to the hung node: ${victimCut}`,
+        );
+        expect(attempts).toHaveLength(NEW_CONNECTIONS);
+        if (kind === 'haproxy') {
+          // Marked DOWN within the check window (+2 s: 200 ms polling, timers on a loaded 2-core box).
+          expect(downAfterMs).toBeLessThanOrEqual(CHECK_WINDOW_MS + 2000);
+          expect(onHung).toBe(0);
+          // HAProxy's own counter: not one session went to the hung server.
+          expect(Number((await serverRow()).stot)).toBe(totalBefore);
+          // on-marked-down shutdown-sessions cut the client of the hung node.
+          expect(victim.closedAt).toBeDefined();
+        }
+      } finally {
+        signal(-hung.pid, 'SIGCONT');
+        stopped.delete(hung.pid);
+      }
+      // Back in service before the next case: a direct handshake to the resumed node works.
+      const back = await openProbe(direct(hung), 'resumed', 10000);
+      destroyConnection(back.conn);
+    },
+    60000,
+  );
+
+  it('reconnects a publisher through the proxy after SIGKILL of its node and gets a confirm', async () => {
+    const queue = 'lb-failover';
+    const publisher = new FailoverPublisher({ target: lb, queue, name: 'failover', intervalMs: 50, confirmTimeoutMs: 5000 });
+    try {
+      await publisher.start(15000);
+      const victim = byName(await nodeOfConnection(publisher.current!, mgmt(state.nodes[0])));
+      // The queue's leader goes on another node (client-local locator, declared directly there),
+      // so the measurement is the proxy's failover, not a quorum-queue leader election.
+      const leaderNode = other(victim.nodeName);
+      const declarer = await open(direct(leaderNode), 'declare');
+      const ch = await declarer.conn.createChannel();
+      await ch.assertQueue(queue, QUORUM);
+      const api = mgmt(leaderNode);
+      expect(await quorumLeader(api, queue)).not.toBe(victim.nodeName);
+      const declaredAt = Date.now();
+      expect(await publisher.waitForConfirm((c) => c.at > declaredAt, 5000)).toBeDefined();
+
+      const generation = publisher.generation;
+      const t0 = Date.now();
+      signal(-victim.pid, 'SIGKILL');
+      const first = await publisher.firstConfirmAfterFault(t0, generation, 15000);
+      const errors = publisher.errors.filter((e) => e.at >= t0).map((e) => e.message);
+      console.log(
+        `${kind}: SIGKILL of ${victim.nodeName}; first confirmed publish on a new connection after ` +
+          `${first ? first.at - t0 : 'none within 15000'} ms (client saw: ${errors.join('; ') || 'nothing'})`,
+      );
+      expect(first).toBeDefined();
+      const now = byName(await nodeOfConnection(publisher.current!, api));
+      expect(now.nodeName).not.toBe(victim.nodeName);
+    } finally {
+      await publisher.stop();
+    }
+  }, 60000);
+});
