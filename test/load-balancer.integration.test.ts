@@ -144,7 +144,7 @@ describeWithProxies.each(['haproxy', 'nginx'] as const)('%s (rendered by rmq-ha)
     for (const p of probes) destroyConnection(p.conn);
     if (state) for (const n of state.nodes) if (stopped.has(n.pid)) signal(-n.pid, 'SIGCONT');
     const report = await stopNodes(dir, { termTimeoutMs: 15000 });
-    expect(report.stopped).toContain(kind);
+    if (launch) expect(report.stopped).toContain(kind); // stopNodes stops the recorded proxy too
     if (!process.env.RMQ_HA_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
   }, 60000);
 
