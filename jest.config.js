@@ -6,7 +6,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
-  // Integration suites boot real processes; keep them from competing for the 2 cores.
-  maxWorkers: 2,
+  // Integration suites boot real RabbitMQ nodes (3 or 4 each): one suite at a time keeps at most
+  // 4 nodes alive on the 2 cores, and no timing-sensitive failover test competes with another.
+  maxWorkers: 1,
   testTimeout: 30000,
 };

@@ -1,10 +1,6 @@
 import { LocalBackend, TerraformStack } from 'cdktf';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Construct } from 'constructs';
-import { DockerCluster } from '../constructs/docker/docker-cluster';
-import { KubernetesCluster, kubernetesProviderConfig } from '../constructs/kubernetes/kubernetes-cluster';
 import { ClusterOutputs } from '../constructs/outputs/cluster-outputs';
 import { ClusterSecrets } from '../constructs/secrets/cluster-secrets';
 import { loadBalancerEndpoint, nodeEndpoints } from '../plan/endpoints';
@@ -42,13 +38,14 @@ export class RabbitMqClusterStack extends TerraformStack {
     const secrets = new ClusterSecrets(this, 'secrets', { secrets: this.plan.secrets });
     const secretToken = secrets.token.bind(secrets);
 
+    // Each target's constructs (and its provider's large generated classes) load only when used:
+    // synthesizing a Docker stack never pays for the Kubernetes bindings, and vice versa.
     if (this.spec.target === 'docker') {
-      new DockerProvider(this, 'docker', {});
-      new DockerCluster(this, 'cluster', { plan: this.plan, secretToken });
+      const { placeOnDocker } = require('./private/docker-target') as typeof import('./private/docker-target');
+      placeOnDocker(this, this.plan, secretToken);
     } else {
-      // kubeconfig path and context from spec.kubernetes.provider (default ~/.kube/config, its current context).
-      new KubernetesProvider(this, 'kubernetes', kubernetesProviderConfig(this.spec.kubernetes));
-      new KubernetesCluster(this, 'cluster', { plan: this.plan, secretToken });
+      const { placeOnKubernetes } = require('./private/kubernetes-target') as typeof import('./private/kubernetes-target');
+      placeOnKubernetes(this, this.plan, secretToken);
     }
 
     new ClusterOutputs(this, 'outputs', {
