@@ -1,27 +1,11 @@
 /** Line helpers for nginx's block-structured config format. */
+import { flatten, type Lines } from '../../plan/config-lines';
 
-/** A body entry: a directive (with its `;`) or `# comment`, a nested list, or a skipped optional line. */
-export type Lines = ReadonlyArray<string | false | undefined | Lines>;
-
-/** Flattens nested line lists and drops skipped (`false`/`undefined`) entries. */
-export function flatten(lines: Lines): string[] {
-  const out: string[] = [];
-  for (const line of lines) {
-    if (line === false || line === undefined) continue;
-    if (typeof line === 'string') out.push(line);
-    else out.push(...flatten(line));
-  }
-  return out;
-}
+export { flatten, secs, type Lines } from '../../plan/config-lines';
 
 /** `header { body }` with the body indented by four spaces. */
 export function block(header: string, body: Lines): string[] {
   return [`${header} {`, ...flatten(body).map((line) => (line === '' ? '' : `    ${line}`)), '}'];
-}
-
-/** Seconds as an nginx time value. */
-export function secs(value: number): string {
-  return `${value}s`;
 }
 
 /** `host:port`, with IPv6 literals in brackets as nginx requires. */
