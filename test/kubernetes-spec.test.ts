@@ -12,16 +12,8 @@ import { buildPlan } from '../plan/plan';
 import { SpecError } from '../spec/errors';
 import { parseClusterSpec } from '../spec/parse';
 import { parseVersion } from '../spec/version';
+import { issuesOf } from './helpers/specs';
 
-function issuesOf(input: unknown): Array<{ path: string; value: unknown; message: string }> {
-  try {
-    parseClusterSpec(input);
-    return [];
-  } catch (e) {
-    if (!SpecError.isSpecError(e)) throw e;
-    return e.issues.map((i) => ({ ...i }));
-  }
-}
 
 const k8s = (kubernetes: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ name: 'r', target: 'kubernetes', kubernetes, ...extra });
 

@@ -2,19 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseClusterSpec } from '../spec/parse';
-import { SpecError } from '../spec/errors';
 import { loadSpecFile } from '../spec/load';
+import { issuesOf } from './helpers/specs';
 
-/** The issues a spec produces, or [] when it is valid. */
-function issuesOf(input: unknown): Array<{ path: string; value: unknown; message: string }> {
-  try {
-    parseClusterSpec(input);
-    return [];
-  } catch (e) {
-    if (!SpecError.isSpecError(e)) throw e;
-    return e.issues.map((i) => ({ ...i }));
-  }
-}
 
 describe('cluster spec defaults', () => {
   test('a name is all a spec needs; defaults are production-minded', () => {

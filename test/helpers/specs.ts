@@ -2,6 +2,18 @@ import { buildPlan, type ClusterPlan } from '../../plan/plan';
 import type { ClusterSpecInput } from '../../spec/cluster';
 import { parseClusterSpec } from '../../spec/parse';
 import { parseConf } from '../../rabbitmq/rabbitmq-conf';
+import { SpecError, type SpecIssue } from '../../spec/errors';
+
+/** The issues a spec produces, or [] when it is valid. */
+export function issuesOf(input: unknown): SpecIssue[] {
+  try {
+    parseClusterSpec(input);
+    return [];
+  } catch (e) {
+    if (!SpecError.isSpecError(e)) throw e;
+    return e.issues.map((i) => ({ ...i }));
+  }
+}
 
 /** A plan for a small spec; `version` sets rabbitmq.version. */
 export function planFor(input: Partial<ClusterSpecInput> & { version?: string } = {}): ClusterPlan {

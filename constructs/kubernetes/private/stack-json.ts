@@ -118,17 +118,8 @@ export function mountedFiles(
   return out;
 }
 
-/** sysctl-format config (rabbitmq.conf) as key/value pairs. */
-export function parseSysctl(text: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    if (eq > 0) map.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
-  }
-  return map;
-}
+/** sysctl-format config (rabbitmq.conf) as key/value pairs: the renderer's own parser. */
+export { parseConf as parseSysctl } from '../../../rabbitmq/rabbitmq-conf';
 
 /** Parses `4.0.9` (or the tag of `rabbitmq:4.0.9-management`) into [major, minor, patch]. */
 export function versionOf(text: string | undefined): [number, number, number] | undefined {
