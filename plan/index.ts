@@ -3,6 +3,7 @@ export * from './endpoints';
 export * from './files';
 export * from './load-balancer';
 export * from './load-balancer-plan';
+export * from './monitoring';
 export * from './names';
 export * from './plan';
 export * from './plan-files';

@@ -8,7 +8,8 @@ export interface PlanFile {
 
 /**
  * The files a deployment carries, laid out for reading and booting:
- * `nodes/<node>/{rabbitmq.conf,enabled_plugins,definitions.json}` and `load-balancer/<config>`.
+ * `nodes/<node>/{rabbitmq.conf,enabled_plugins,definitions.json}`, `load-balancer/<config>` and
+ * `monitoring/{prometheus.yml,rabbitmq-alerts.yml}`.
  */
 export function planFiles(plan: ClusterPlan): PlanFile[] {
   const files: PlanFile[] = [];
@@ -18,5 +19,6 @@ export function planFiles(plan: ClusterPlan): PlanFile[] {
     }
   }
   if (plan.loadBalancer) files.push({ path: `load-balancer/${plan.loadBalancer.config.name}`, content: plan.loadBalancer.config.content });
+  for (const f of [plan.monitoring.prometheusConfig, plan.monitoring.alertRules]) if (f) files.push({ path: `monitoring/${f.name}`, content: f.content });
   return files;
 }

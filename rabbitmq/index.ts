@@ -3,3 +3,4 @@ export * from './conf-rules';
 export * from './definitions';
 export * from './enabled-plugins';
 export * from './rabbitmq-conf';
+export * from './monitoring';

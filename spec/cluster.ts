@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { kubernetesSpec } from './kubernetes';
 import { loadBalancerSpec } from './load-balancer';
+import { monitoringSpec } from './monitoring';
 import { rabbitmqSpec } from './rabbitmq';
 import { generatedSecret, secretSource } from './secret';
 import { sizeSchema } from './size';
@@ -76,6 +77,8 @@ export const clusterSpec = z.strictObject({
   kubernetes: kubernetesSpec.prefault({}),
   /** Vhosts, users, queues, policies loaded at boot. */
   topology: topologySpec.prefault({}),
+  /** Prometheus scrape config and alert rules (rendered under `monitoring/`). @default - per-node scrape every 15 s, alert rules on */
+  monitoring: monitoringSpec.prefault({}),
 });
 
 /** A validated cluster spec with every default resolved. */

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './kubernetes';
 export * from './load';
 export * from './load-balancer';
+export * from './monitoring';
 export * from './parse';
 export * from './rabbitmq';
 export * from './secret';

@@ -4,7 +4,8 @@
 set -u
 cd "$(dirname "$0")/.."
 
-PACKAGES=(rabbitmq-server haproxy nginx libnginx-mod-stream amqp-tools)
+# prometheus ships promtool (check config/rules, test rules) and the server the operations test runs: 19 MB, ~5 s to install.
+PACKAGES=(rabbitmq-server haproxy nginx libnginx-mod-stream amqp-tools prometheus)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -29,6 +29,7 @@ export interface RabbitmqStatefulSetProps {
  * - a persistent volume per pod, retained when the StatefulSet is deleted or scaled down (a
  *   Terraform replacement of the StatefulSet must not take the data with it);
  * - the config checksum on the pod template, so a changed file rolls the pods one at a time;
+ *   the Prometheus scrape annotations of the plan (`monitoring.podAnnotations`), the spec's own win;
  * - probes, preStop, security context and spreading: see `private/pod-template.ts`.
  */
 export class RabbitmqStatefulSet extends Construct {
@@ -57,7 +58,7 @@ export class RabbitmqStatefulSet extends Construct {
         template: {
           metadata: {
             labels: workloadLabels(spec, plan.version),
-            annotations: { ...k.podAnnotations, [CONFIG_CHECKSUM_ANNOTATION]: files.checksum },
+            annotations: { ...plan.monitoring.podAnnotations, ...k.podAnnotations, [CONFIG_CHECKSUM_ANNOTATION]: files.checksum },
           },
           spec: podSpec(plan, names, files),
         },
