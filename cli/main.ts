@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { exportCommand } from './commands/export';
 import { renderCommand } from './commands/render';
 import { reviewCommand } from './commands/review';
 import { synthCommand } from './commands/synth';
@@ -52,6 +53,19 @@ export function buildProgram(): Command {
     .option('--strict', 'fail (exit 1) on warnings')
     .option('--json', 'print one JSON object')
     .action((o) => runCommand(() => reviewCommand({ ...o, envDir: envDir() })));
+
+  program
+    .command('export')
+    .description('back up definitions: GET /api/definitions of a running cluster into a 0600 file, or print what a spec loads')
+    .option('--url <url>', 'management URL of a running node, e.g. http://127.0.0.1:15672')
+    .option('--dir <dir>', 'directory of an `rmq-ha local up` run (its state and admin-password)')
+    .option('--user <name>', 'management user (default: admin)')
+    .option('--password-file <file>', 'file whose first line is the password')
+    .option('--env <name>', "environment name: the spec's definitions, placeholders kept")
+    .option('--spec <file>', "spec file (YAML or JSON): the spec's definitions, placeholders kept")
+    .option('--out <file>', 'output file, written atomically (required for --url/--dir)')
+    .option('--timeout <seconds>', 'HTTP timeout', '30')
+    .action((o) => runCommand(() => exportCommand({ ...o, envDir: envDir() })));
 
   registerLocalCommands(program, envDir);
   return program;

@@ -14,6 +14,7 @@ import { stopNodes } from '../local/stop';
 import { clusterStatus, runRabbitCli } from '../local/ctl';
 import { loadBalancerLaunch, startLoadBalancer } from '../local/load-balancer-process';
 import { waitForNodes } from '../local/wait';
+import { writeFileAtomically } from '../private/atomic-file';
 import { runCommand, UsageError } from '../private/exit';
 import { selectOne, type SelectOptions } from '../private/select';
 
@@ -39,6 +40,8 @@ export interface LocalUpResult {
   readonly rabbitmqVersion: string;
   /** The load balancer in front of the nodes, when the spec has one. */
   readonly loadBalancer?: { readonly kind: string; readonly amqpUri: string; readonly managementUrl: string };
+  /** `DIR/monitoring/prometheus.yml`: scrape config (and alert rules beside it) for the running nodes. */
+  readonly prometheusConfig: string;
 }
 
 /**
@@ -96,6 +99,8 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     await stopNodes(dir);
     throw e;
   }
+  // Prometheus config and rules for these loopback ports: `prometheus --config.file DIR/monitoring/prometheus.yml`.
+  for (const f of [plan.monitoring.prometheusConfig, plan.monitoring.alertRules]) if (f) writeFileAtomically(f.path, f.content, 0o644);
   const endpoints = nodeEndpoints(spec, plan.addresses);
   return {
     nodes: plan.nodes.map((n) => ({ name: n.address.nodeName, amqpPort: n.address.amqpPort, managementPort: n.address.managementPort })),
@@ -105,6 +110,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     passwordFile,
     rabbitmqVersion: formatVersion(version),
     ...(lb ? { loadBalancer: lb } : {}),
+    prometheusConfig: plan.monitoring.prometheusConfig.path,
   };
 }
 
@@ -129,6 +135,7 @@ function printUp(r: LocalUpResult, json: boolean): void {
   for (const [i, n] of r.nodes.entries()) process.stdout.write(`  ${n.name.padEnd(28)} ${r.amqpUris[i].padEnd(26)} ${r.managementUrls[i]}\n`);
   if (r.loadBalancer) process.stdout.write(`  ${r.loadBalancer.kind.padEnd(28)} ${r.loadBalancer.amqpUri.padEnd(26)} ${r.loadBalancer.managementUrl}\n`);
   process.stdout.write(`  user ${r.username}, password in ${r.passwordFile}\n`);
+  process.stdout.write(`  Prometheus scrape config and alert rules: ${r.prometheusConfig}\n`);
 }
 
 /** Registers `rmq-ha local up|status|down` (real processes on loopback). */
