@@ -5,6 +5,7 @@ import { App } from 'cdktf';
 import { RabbitMqClusterStack } from '../../stacks/rabbitmq-cluster-stack';
 import { buildReview, type StackJson } from '../review/summary';
 import { diffStacks } from '../review/diff';
+import { rollingProcedure } from '../review/rolling';
 import { formatReview } from '../review/format';
 import { UsageError } from '../private/exit';
 import { selectMany, type SelectOptions } from '../private/select';
@@ -34,12 +35,15 @@ export function reviewCommand(opts: ReviewOptions): void {
       const stack = new RabbitMqClusterStack(app, s.env, { spec: s.spec });
       const json = stack.toTerraform() as StackJson;
       const previousFile = against ? path.join(against, 'stacks', s.env, 'cdk.tf.json') : undefined;
-      const diff = previousFile && fs.existsSync(previousFile) ? diffStacks(JSON.parse(fs.readFileSync(previousFile, 'utf8')) as StackJson, json) : undefined;
-      return { env: s.env, summary: buildReview(stack.plan, json), diff };
+      const previous = previousFile && fs.existsSync(previousFile) ? (JSON.parse(fs.readFileSync(previousFile, 'utf8')) as StackJson) : undefined;
+      const diff = previous ? diffStacks(previous, json) : undefined;
+      // Node containers that change are applied one at a time (quorum kept); data-destroying changes are refused.
+      const rolling = previous && diff ? rollingProcedure(previous, json, diff) : undefined;
+      return { env: s.env, summary: buildReview(stack.plan, json), diff, ...(rolling ? { rolling } : {}) };
     });
     if (opts.json) process.stdout.write(`${JSON.stringify({ environments: reports }, null, 2)}\n`);
-    else for (const r of reports) process.stdout.write(formatReview(r.env, r.summary, r.diff));
-    const warnings = reports.reduce((n, r) => n + r.summary.warnings.length, 0);
+    else for (const r of reports) process.stdout.write(formatReview(r.env, r.summary, r.diff, r.rolling));
+    const warnings = reports.reduce((n, r) => n + r.summary.warnings.length + (r.rolling?.refusals.length ?? 0), 0);
     if (opts.strict && warnings > 0) throw new UsageError(`--strict: ${warnings} warning(s)`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

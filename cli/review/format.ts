@@ -1,9 +1,10 @@
 import pc from 'picocolors';
 import type { StackDiff } from './diff';
+import type { RollingProcedure } from './rolling';
 import type { ReviewSummary } from './summary';
 
 /** The review as text for a terminal or a pull-request comment (colours only on a TTY). */
-export function formatReview(env: string, r: ReviewSummary, diff?: StackDiff): string {
+export function formatReview(env: string, r: ReviewSummary, diff?: StackDiff, rolling?: RollingProcedure): string {
   const c = r.cluster;
   const out: string[] = [];
   out.push(pc.bold(`Review of ${env}: cluster ${c.name} on ${c.target}`));
@@ -30,8 +31,30 @@ export function formatReview(env: string, r: ReviewSummary, diff?: StackDiff): s
     for (const a of diff.changed) out.push(pc.yellow(`  ~ ${a}`));
     for (const a of diff.removed) out.push(pc.red(`  - ${a}${a.startsWith('docker_volume.') || a.includes('persistent_volume') ? '  (DATA IS DESTROYED)' : ''}`));
   }
+  if (rolling) out.push('', ...formatRolling(rolling));
   out.push('', pc.bold(`Warnings (${r.warnings.length})`));
   if (r.warnings.length === 0) out.push('  none');
   for (const w of r.warnings) out.push(pc.yellow(`  ! ${w.path}: ${w.message} [${w.id}]`));
   return `${out.join('\n')}\n`;
+}
+
+/** The rolling procedure: ordered steps with their checks, then refusals (loud) and notes. */
+export function formatRolling(p: RollingProcedure): string[] {
+  const out: string[] = [];
+  if (p.target === 'kubernetes') {
+    out.push(pc.bold('Rolling change (Kubernetes)'));
+  } else {
+    out.push(pc.bold(`Rolling procedure: ${p.steps.length} node(s), one at a time, instead of one terraform apply`));
+    for (const c of p.prepare) out.push(`  first:   ${c}`);
+    for (const s of p.steps) {
+      out.push(`  ${s.order}. ${s.action} ${s.node} (${s.address}): ${s.reason}`);
+      for (const c of s.before) out.push(`       check: ${c}`);
+      out.push(`       apply: ${s.apply}`);
+      for (const c of s.after) out.push(`       wait:  ${c}`);
+    }
+    if (p.finish) out.push(`  then:    ${p.finish}`);
+  }
+  for (const r of p.refusals) out.push(pc.red(pc.bold(`  !! ${r}`)));
+  for (const n of p.notes) out.push(`  note: ${n}`);
+  return out;
 }

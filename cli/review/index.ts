@@ -1,3 +1,4 @@
 export * from './diff';
 export * from './format';
+export * from './rolling';
 export * from './summary';
