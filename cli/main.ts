@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { exportCommand } from './commands/export';
-import { renderCommand } from './commands/render';
-import { reviewCommand } from './commands/review';
-import { synthCommand } from './commands/synth';
-import { validateCommand } from './commands/validate';
-import { registerLocalCommands } from './commands/local';
+import { registerLocalCommands } from './commands/local-commands';
 import { runCommand } from './private/exit';
 
-/** Builds the `rmq-ha` command line (exported for tests). */
+/**
+ * Builds the `rmq-ha` command line (exported for tests). Each command's module is required when
+ * the command runs, so `synth` never initializes what only `review` or `export` need (start-up
+ * time is most of a synth).
+ */
 export function buildProgram(): Command {
   const program = new Command()
     .name('rmq-ha')
@@ -25,7 +24,7 @@ export function buildProgram(): Command {
     .option('--env <name>', 'environment name (file in the environments folder)')
     .option('--spec <file>', 'spec file (YAML or JSON)')
     .option('--out <dir>', 'output directory', 'cdktf.out')
-    .action((o) => runCommand(() => synthCommand({ ...o, envDir: envDir() })));
+    .action((o) => runCommand(() => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand({ ...o, envDir: envDir() })));
 
   program
     .command('render')
@@ -33,7 +32,7 @@ export function buildProgram(): Command {
     .option('--env <name>', 'environment name')
     .option('--spec <file>', 'spec file (YAML or JSON)')
     .requiredOption('--out <dir>', 'output directory (replaced atomically)')
-    .action((o) => runCommand(() => renderCommand({ ...o, envDir: envDir() })));
+    .action((o) => runCommand(() => (require('./commands/render') as typeof import('./commands/render')).renderCommand({ ...o, envDir: envDir() })));
 
   program
     .command('validate')
@@ -42,7 +41,7 @@ export function buildProgram(): Command {
     .option('--spec <file>', 'spec file (YAML or JSON)')
     .option('--strict', 'fail (exit 1) on warnings')
     .option('--json', 'print one JSON object')
-    .action((o) => runCommand(() => validateCommand({ ...o, envDir: envDir() })));
+    .action((o) => runCommand(() => (require('./commands/validate') as typeof import('./commands/validate')).validateCommand({ ...o, envDir: envDir() })));
 
   program
     .command('review')
@@ -52,7 +51,7 @@ export function buildProgram(): Command {
     .option('--against <dir>', 'cdktf output to compare with (default: cdktf.out when present)')
     .option('--strict', 'fail (exit 1) on warnings')
     .option('--json', 'print one JSON object')
-    .action((o) => runCommand(() => reviewCommand({ ...o, envDir: envDir() })));
+    .action((o) => runCommand(() => (require('./commands/review') as typeof import('./commands/review')).reviewCommand({ ...o, envDir: envDir() })));
 
   program
     .command('export')
@@ -65,18 +64,21 @@ export function buildProgram(): Command {
     .option('--spec <file>', "spec file (YAML or JSON): the spec's definitions, placeholders kept")
     .option('--out <file>', 'output file, written atomically (required for --url/--dir)')
     .option('--timeout <seconds>', 'HTTP timeout', '30')
-    .action((o) => runCommand(() => exportCommand({ ...o, envDir: envDir() })));
+    .action((o) => runCommand(() => (require('./commands/export') as typeof import('./commands/export')).exportCommand({ ...o, envDir: envDir() })));
 
   registerLocalCommands(program, envDir);
   return program;
 }
 
-if (require.main === module) {
-  buildProgram()
-    .parseAsync(process.argv)
+/** Runs the command line; resolves when the command is done (the exit code is in process.exitCode). */
+export async function main(argv: readonly string[]): Promise<void> {
+  await buildProgram()
+    .parseAsync([...argv])
     .catch((e: { exitCode?: number; code?: string }) => {
       // commander reports usage errors (unknown option, missing argument) through exitOverride.
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exitCode = 0;
       else process.exitCode = e.exitCode === 0 ? 0 : 1;
     });
 }
+
+if (require.main === module) void main(process.argv);

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Command } from 'commander';
 import pc from 'picocolors';
 import { loadBalancerEndpoint, nodeEndpoints } from '../../plan/endpoints';
 import { repairQuorumMembers } from '../../plan/quorum-members';
@@ -15,7 +14,7 @@ import { clusterStatus, runRabbitCli } from '../local/ctl';
 import { loadBalancerLaunch, startLoadBalancer } from '../local/load-balancer-process';
 import { waitForNodes } from '../local/wait';
 import { writeFileAtomically } from '../private/atomic-file';
-import { runCommand, UsageError } from '../private/exit';
+import { UsageError } from '../private/exit';
 import { selectOne, type SelectOptions } from '../private/select';
 
 /** Options of `rmq-ha local up`. */
@@ -126,7 +125,8 @@ async function waitForFormation(state: Parameters<typeof clusterStatus>[0], expe
   throw new Error(`cluster did not form within ${timeoutMs / 1000} s: running ${running.join(', ') || 'none'} of ${expected}`);
 }
 
-function printUp(r: LocalUpResult, json: boolean): void {
+/** Prints the result of `local up`: one JSON object, or a table. */
+export function printUp(r: LocalUpResult, json: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return;
@@ -138,43 +138,21 @@ function printUp(r: LocalUpResult, json: boolean): void {
   process.stdout.write(`  Prometheus scrape config and alert rules: ${r.prometheusConfig}\n`);
 }
 
-/** Registers `rmq-ha local up|status|down` (real processes on loopback). */
-export function registerLocalCommands(program: Command, envDir: () => string): void {
-  const local = program.command('local').description('run a spec as real RabbitMQ processes on 127.0.0.1 (Debian packages)');
-  local
-    .command('up')
-    .description('start every node (and the load balancer) under DIR and wait until the cluster formed')
-    .option('--env <name>', 'environment name')
-    .option('--spec <file>', 'spec file (YAML or JSON)')
-    .requiredOption('--dir <dir>', 'working directory for data, logs and state')
-    .option('--timeout <seconds>', 'how long to wait for the cluster', '120')
-    .option('--json', 'print exactly one JSON object')
-    .action((o) => runCommand(async () => printUp(await localUp({ ...o, envDir: envDir() }), Boolean(o.json))));
-  local
-    .command('status')
-    .description('show what runs under DIR')
-    .requiredOption('--dir <dir>', 'working directory of local up')
-    .option('--json', 'print one JSON object')
-    .action((o: { dir: string; json?: boolean }) =>
-      runCommand(async () => {
-        const state = readState(path.resolve(o.dir));
-        if (!state) throw new UsageError(`nothing was started under ${o.dir}`);
-        const alive = processLiveness(state);
-        const running = Object.values(alive.nodes).some(Boolean) ? (await clusterStatus(state, state.nodes.find((n) => alive.nodes[n.nodeName])!.nodeName)).runningNodes : [];
-        const out = { nodes: state.nodes.map((n) => ({ name: n.nodeName, pid: n.pid, alive: alive.nodes[n.nodeName], amqpPort: n.amqpPort })), runningNodes: running };
-        if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-        else for (const n of out.nodes) process.stdout.write(`${n.name.padEnd(28)} pid ${n.pid} ${n.alive ? pc.green('alive') : pc.red('stopped')} ${running.includes(n.name) ? 'in cluster' : ''}\n`);
-      }),
-    );
-  local
-    .command('down')
-    .description('stop what local up started under DIR (by pid, nothing else)')
-    .requiredOption('--dir <dir>', 'working directory of local up')
-    .action((o: { dir: string }) =>
-      runCommand(async () => {
-        if (!readState(path.resolve(o.dir))) throw new UsageError(`nothing was started under ${o.dir}`);
-        const r = await stopNodes(path.resolve(o.dir));
-        process.stdout.write(`stopped ${r.stopped.length + r.killed.length}, already gone ${r.notRunning.length}, left alone ${r.skipped.length}\n`);
-      }),
-    );
+/** `rmq-ha local status --dir DIR [--json]`: what runs under DIR and which nodes are in the cluster. */
+export async function localStatus(o: { readonly dir: string; readonly json?: boolean }): Promise<void> {
+  const state = readState(path.resolve(o.dir));
+  if (!state) throw new UsageError(`nothing was started under ${o.dir}`);
+  const alive = processLiveness(state);
+  const first = state.nodes.find((n) => alive.nodes[n.nodeName]);
+  const running = first ? (await clusterStatus(state, first.nodeName)).runningNodes : [];
+  const out = { nodes: state.nodes.map((n) => ({ name: n.nodeName, pid: n.pid, alive: alive.nodes[n.nodeName], amqpPort: n.amqpPort })), runningNodes: running };
+  if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+  else for (const n of out.nodes) process.stdout.write(`${n.name.padEnd(28)} pid ${n.pid} ${n.alive ? pc.green('alive') : pc.red('stopped')} ${running.includes(n.name) ? 'in cluster' : ''}\n`);
+}
+
+/** `rmq-ha local down --dir DIR`: stops what `up` started there, by pid, and nothing else. */
+export async function localDown(o: { readonly dir: string }): Promise<void> {
+  if (!readState(path.resolve(o.dir))) throw new UsageError(`nothing was started under ${o.dir}`);
+  const r = await stopNodes(path.resolve(o.dir));
+  process.stdout.write(`stopped ${r.stopped.length + r.killed.length}, already gone ${r.notRunning.length}, left alone ${r.skipped.length}\n`);
 }
