@@ -2,15 +2,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ROOT, runCli } from './helpers/cli';
 
 // The CLI is tested as users run it: the bundled entry point (npm test builds it first).
-const CLI = path.resolve(__dirname, '../dist/rmq-ha.js');
-const ROOT = path.resolve(__dirname, '..');
-
-function run(args: string[], cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 /** Every file under dir with its content, to prove a failed command changed nothing. */
 function tree(dir: string): Record<string, string> {

@@ -3,22 +3,16 @@
  * files (only the address table differs from what the Docker containers carry) as 3 Debian
  * rabbitmq-server nodes on loopback, and the cluster forms.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as amqp from 'amqplib';
 import { clusterStatus } from '../cli/local/ctl';
+import { runCli } from './helpers/cli';
 import { readState } from '../cli/local/state';
 import { harnessListeningSockets, isLoopbackAddress } from '../cli/local/sockets';
 
-const CLI = path.resolve(__dirname, '../dist/rmq-ha.js');
-const ROOT = path.resolve(__dirname, '..');
-
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 180000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args, { timeoutMs: 180000 });
 
 interface UpJson {
   nodes: Array<{ name: string; amqpPort: number; managementPort: number }>;

@@ -3,20 +3,14 @@
  * rules and usage errors; and `rmq-ha render` writing the monitoring files. The live export
  * (`--url`, `--dir`) runs against real nodes in operations.integration.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { writeFileAtomically } from '../cli/private/atomic-file';
+import { ROOT, runCli } from './helpers/cli';
 
-const CLI = path.resolve(__dirname, '../dist/rmq-ha.js');
-const ROOT = path.resolve(__dirname, '..');
-
-function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 describe('rmq-ha export', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-export-'));

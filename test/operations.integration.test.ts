@@ -13,7 +13,7 @@
  *   (quorum-critical while a peer is down, check_running and await_online_nodes after it is back),
  *   and Prometheus sees the stopped node through the RabbitmqNodeDown expression.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,14 +28,9 @@ import { parseClusterSpec } from '../spec/parse';
 import { buildPlan } from '../plan/plan';
 import { localAddresses } from '../plan/addresses';
 import { parseVersion } from '../spec/version';
+import { ROOT, runCli } from './helpers/cli';
 
-const CLI = path.resolve(__dirname, '../dist/rmq-ha.js');
-const ROOT = path.resolve(__dirname, '..');
-
-function cli(args: string[], timeout = 180000): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], timeoutMs = 180000) => runCli(args, { timeoutMs });
 
 /** Metric names of a Prometheus text exposition (sample lines only). */
 function metricNames(text: string): Set<string> {

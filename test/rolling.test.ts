@@ -4,7 +4,6 @@
  * refused loudly; Kubernetes leaves it to the StatefulSet. The CLI part runs `rmq-ha review
  * --against` on a previous synthesis.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +15,7 @@ import { formatReview } from '../cli/review/format';
 import { rollingProcedure, type RollingProcedure } from '../cli/review/rolling';
 import { RabbitMqClusterStack } from '../stacks/rabbitmq-cluster-stack';
 import type { ClusterSpecInput } from '../spec/cluster';
+import { runCli } from './helpers/cli';
 
 const base: ClusterSpecInput = { name: 'rmq', nodes: 3, loadBalancer: { kind: 'haproxy' } };
 
@@ -147,10 +147,12 @@ describe('rolling procedure (Kubernetes)', () => {
 });
 
 describe('rmq-ha review --against a previous synthesis', () => {
-  const CLI = path.resolve(__dirname, '../dist/rmq-ha.js');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-rolling-'));
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8', timeout: 60000 });
+  const run = (args: string[]) => {
+    const r = runCli(args);
+    return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
 
   test('prints the procedure; a scale-down refusal fails --strict and is in --json', () => {
     const spec = path.join(tmp, 'roll.yaml');
