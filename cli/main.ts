@@ -66,6 +66,12 @@ export function buildProgram(): Command {
     .option('--timeout <seconds>', 'HTTP timeout', '30')
     .action((o) => runCommand(() => (require('./commands/export') as typeof import('./commands/export')).exportCommand({ ...o, envDir: envDir() })));
 
+  program
+    .command('schema')
+    .description('print the JSON Schema of environment files (for editors), or write it to --out')
+    .option('--out <file>', 'write the schema to this file')
+    .action((o) => runCommand(() => (require('./commands/schema') as typeof import('./commands/schema')).schemaCommand(o)));
+
   registerLocalCommands(program, envDir);
   return program;
 }

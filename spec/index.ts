@@ -1,5 +1,6 @@
 export * from './cluster';
 export * from './errors';
+export * from './json-schema';
 export * from './kubernetes';
 export * from './load';
 export * from './load-balancer';
