@@ -45,12 +45,30 @@ import { planLoadBalancer } from '../plan/load-balancer-plan';
 import type { ClusterSpecInput } from '../spec/cluster';
 import { parseClusterSpec } from '../spec/parse';
 import { parseVersion } from '../spec/version';
+import { faultRound, unansweredHandshakes } from './lb-bench-faults';
+import { seedLaunch } from './lb-bench-seed';
 import {
-  amqpHandshake,
+  CHECK_WINDOW_MS,
+  CONFIGS,
+  HEALTH_CHECK,
+  HEARTBEAT_S,
+  IDLE_TIMEOUT_S,
+  KILL_PROBE_DELAY_MS,
+  log,
+  NEW_CONNECTIONS,
+  QUEUE,
+  sleep,
+  THROUGHPUT_ROUNDS,
+  THROUGHPUT_RUN_MS,
+  type ConfigName,
+  type LbBenchResult,
+  type LbBenchRow,
+} from './lb-bench-settings';
+import { renderTable } from './lb-bench-table';
+import {
   bounded,
   confirmedThroughput,
   destroyConnection,
-  FailoverPublisher,
   haproxyShowStat,
   nodeOfConnection,
   openProbe,
@@ -61,204 +79,7 @@ import {
   type Probe,
 } from './lb-client';
 
-const HEARTBEAT_S = 5;
-/** Proxy idle timeout of the rmq-ha configs: 2 × heartbeat, the smallest recommended value. */
-const IDLE_TIMEOUT_S = 10;
-const HEALTH_CHECK = { interSeconds: 2, fastInterSeconds: 1, fall: 3, rise: 2, timeoutSeconds: 2 };
-/** inter + fall × timeout check + (fall − 1) × fastinter: HAProxy's bound for a hung node. */
-const CHECK_WINDOW_MS =
-  (HEALTH_CHECK.interSeconds + HEALTH_CHECK.fall * HEALTH_CHECK.timeoutSeconds + (HEALTH_CHECK.fall - 1) * HEALTH_CHECK.fastInterSeconds) * 1000;
-const NEW_CONNECTIONS = 10;
-/** New connections after a kill are tried this long after it (publishers have reconnected by then). */
-const KILL_PROBE_DELAY_MS = 500;
-const HANDSHAKE_TIMEOUT_MS = 3000;
-/** A hang is kept well below net_ticktime (60 s, detection after 45–75 s), so no partition follows. */
-const HANG_DEADLINE_MS = 25000;
-const KILL_DEADLINE_MS = 20000;
-/** Rounds of throughput runs per configuration; each round runs both sides once. */
-const THROUGHPUT_ROUNDS = 6;
-/** Length of one run: 6 × 0.5 s = 3 s of publishing per side and configuration. */
-const THROUGHPUT_RUN_MS = 500;
-const QUEUE = 'lb-bench';
-
-/** The configurations compared, in table order. */
-const CONFIGS = [
-  { name: 'haproxy', label: 'rmq-ha HAProxy', kind: 'haproxy', seed: false },
-  { name: 'nginx', label: 'rmq-ha nginx', kind: 'nginx', seed: false },
-  { name: 'seed-haproxy', label: 'seed chapter HAProxy', kind: 'haproxy', seed: true },
-  { name: 'seed-nginx', label: 'seed chapter nginx', kind: 'nginx', seed: true },
-] as const;
-type ConfigName = (typeof CONFIGS)[number]['name'];
-
-/** One row of the table. */
-export interface LbBenchRow {
-  readonly label: string;
-  /** ms from SIGKILL to the first confirmed publish on a new connection; undefined: none in time. */
-  killMs?: number;
-  /** ms from SIGSTOP to the first confirmed publish on a new connection; undefined: none in time. */
-  hangMs?: number;
-  /** New connections (of NEW_CONNECTIONS) that got no AMQP answer: sent to the hung node. */
-  onHung?: number;
-  /** New connections (of NEW_CONNECTIONS) opened 0.5 s after the kill that got no AMQP answer. */
-  failedAfterKill?: number;
-  /** Idle connection: undefined = survived, else when and why it closed. */
-  idleClosed?: { readonly afterMs: number; readonly reason: string };
-  idleChecked: boolean;
-  /** Mean confirmed msg/s through the proxy and directly to the same node. */
-  lbRate?: number;
-  directRate?: number;
-  /** Median over the rounds of (through the proxy / direct). */
-  throughputRatio?: number;
-  /** Why a measurement is missing. */
-  notes: string[];
-}
-
-/** Result of `runLbBench`. */
-export interface LbBenchResult {
-  readonly rows: readonly LbBenchRow[];
-  /** Markdown: heading, table, notes. */
-  readonly table: string;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const log = (text: string): void => {
-  process.stderr.write(`[lb-bench] ${text}\n`);
-};
-
-/** bench/fixtures, from the sources (ts-node) or from dist/bench (npm run bench). */
-function fixturesDir(): string {
-  for (const candidate of [path.join(__dirname, 'fixtures'), path.resolve(__dirname, '../../bench/fixtures')]) {
-    if (fs.existsSync(path.join(candidate, 'seed-haproxy.cfg'))) return candidate;
-  }
-  throw new Error(`bench/fixtures/seed-haproxy.cfg not found next to ${__dirname}`);
-}
-
-/** A seed fixture with its `{{...}}` placeholders filled in. */
-function seedLaunch(name: 'seed-haproxy' | 'seed-nginx', dir: string, nodes: readonly LocalNodeState[], ports: { amqp: number; management: number }): LoadBalancerLaunch {
-  const kind = name === 'seed-haproxy' ? 'haproxy' : 'nginx';
-  const file = kind === 'haproxy' ? 'seed-haproxy.cfg' : 'seed-nginx.conf';
-  const runtimeDir = path.join(dir, `lb-${name}`);
-  const values: Record<string, string> = { LB_AMQP_PORT: String(ports.amqp), LB_MANAGEMENT_PORT: String(ports.management), RUNTIME_DIR: runtimeDir };
-  nodes.forEach((n, i) => {
-    values[`NODE_${i + 1}_AMQP_PORT`] = String(n.amqpPort);
-    values[`NODE_${i + 1}_MANAGEMENT_PORT`] = String(n.managementPort);
-  });
-  const config = fs.readFileSync(path.join(fixturesDir(), file), 'utf8').replace(/\{\{([A-Z0-9_]+)\}\}/g, (_, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new Error(`${file}: no value for {{${key}}}`);
-    return value;
-  });
-  return { name, kind, config, configPath: path.join(runtimeDir, file), runtimeDir, host: '127.0.0.1', amqpPort: ports.amqp };
-}
-
-/**
- * Starts a publisher through `target` that ends up connected to `node` (new connections are
- * spread by the proxy, so up to 8 tries), or the last one tried when none landed there.
- */
-async function publisherOn(
-  target: AmqpTarget,
-  node: string,
-  name: string,
-  api: ManagementTarget,
-): Promise<{ publisher: FailoverPublisher; onNode: boolean }> {
-  for (let attempt = 1; ; attempt++) {
-    const publisher = new FailoverPublisher({ target, queue: QUEUE, name, intervalMs: 50, confirmTimeoutMs: 5000, connectTimeoutMs: 5000, backoffMs: 100 });
-    await publisher.start(15000);
-    const on = await nodeOfConnection(publisher.current!, api);
-    if (on === node || attempt === 8) return { publisher, onNode: on === node };
-    await publisher.stop();
-  }
-}
-
-/** One fault for every proxy at once: steer a publisher per proxy onto `victim`, fault it, time the recovery. */
-async function faultRound(
-  fault: 'kill' | 'hang',
-  victim: LocalNodeState,
-  targets: ReadonlyMap<ConfigName, AmqpTarget>,
-  api: ManagementTarget,
-  rows: Map<ConfigName, LbBenchRow>,
-  during?: (faultAt: number) => Promise<void>,
-): Promise<void> {
-  const publishers = new Map<ConfigName, FailoverPublisher>();
-  try {
-    for (const [name, target] of targets) {
-      const { publisher, onNode } = await publisherOn(target, victim.nodeName, `${fault}-${name}`, api);
-      publishers.set(name, publisher);
-      if (!onNode) rows.get(name)!.notes.push(`${fault}: the publisher could not be placed on ${victim.nodeName} in 8 tries`);
-    }
-    const generations = new Map([...publishers].map(([name, p]) => [name, p.generation] as const));
-    const deadline = fault === 'kill' ? KILL_DEADLINE_MS : HANG_DEADLINE_MS;
-    const faultAt = Date.now();
-    signal(-victim.pid, fault === 'kill' ? 'SIGKILL' : 'SIGSTOP');
-    log(`${fault === 'kill' ? 'SIGKILL' : 'SIGSTOP'} ${victim.nodeName}`);
-    try {
-      const extra = during ? during(faultAt) : Promise.resolve();
-      await Promise.all([
-        extra,
-        ...[...publishers].map(async ([name, p]) => {
-          const first = await p.firstConfirmAfterFault(faultAt, generations.get(name)!, deadline);
-          const row = rows.get(name)!;
-          if (fault === 'kill') row.killMs = first && first.at - faultAt;
-          else row.hangMs = first && first.at - faultAt;
-          const seen = [...new Set(p.errors.filter((e) => e.at >= faultAt).map((e) => e.message))];
-          log(`  ${name}: ${first ? `${first.at - faultAt} ms` : `no confirm within ${deadline} ms`} (client saw: ${seen.join('; ') || 'nothing'})`);
-        }),
-      ]);
-    } finally {
-      if (fault === 'hang') signal(-victim.pid, 'SIGCONT');
-    }
-  } finally {
-    await Promise.all([...publishers.values()].map((p) => p.stop()));
-  }
-}
-
-function fmtMs(ms: number | undefined, deadline: number): string {
-  if (ms === undefined) return `none in ${deadline / 1000} s`;
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function renderTable(rows: readonly LbBenchRow[], date: string, control?: number): string {
-  const header = [
-    'configuration',
-    'kill → confirmed publish',
-    `new conns failing ${KILL_PROBE_DELAY_MS / 1000} s after kill`,
-    'hang → confirmed publish',
-    `new conns on hung node (${CHECK_WINDOW_MS / 1000} s after hang)`,
-    `idle ${3 * HEARTBEAT_S} s (3 × heartbeat)`,
-    'confirmed msg/s via LB / direct (median ratio)',
-  ];
-  const body = rows.map((r) => [
-    r.label,
-    fmtMs(r.killMs, KILL_DEADLINE_MS),
-    r.failedAfterKill === undefined ? 'n/a' : `${r.failedAfterKill}/${NEW_CONNECTIONS}`,
-    fmtMs(r.hangMs, HANG_DEADLINE_MS),
-    r.onHung === undefined ? 'n/a' : `${r.onHung}/${NEW_CONNECTIONS}`,
-    !r.idleChecked ? 'n/a' : r.idleClosed ? `closed after ${(r.idleClosed.afterMs / 1000).toFixed(1)} s` : 'survives',
-    r.throughputRatio !== undefined && r.lbRate !== undefined && r.directRate !== undefined
-      ? `${r.throughputRatio.toFixed(2)} (${r.lbRate.toFixed(0)} / ${r.directRate.toFixed(0)})`
-      : 'n/a',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  const notes = rows.flatMap((r) => r.notes.map((n) => `- ${r.label}: ${n}`));
-  return [
-    `### Load balancers: failover, idle connections, throughput (${date}, 3 RabbitMQ 3.10.8 nodes on 127.0.0.1)`,
-    '',
-    line(header),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...body.map(line),
-    '',
-    `Targets: kill < 1 s; after a hang no new connection on the hung node once the check window (${CHECK_WINDOW_MS / 1000} s) has passed (nginx: measured);`,
-    'idle connections survive 3 heartbeats; throughput through the LB >= 0.90 of direct.',
-    `rmq-ha configs: heartbeat ${HEARTBEAT_S} s, idle timeouts ${IDLE_TIMEOUT_S} s, HAProxy checks inter ${HEALTH_CHECK.interSeconds}s fastinter ${HEALTH_CHECK.fastInterSeconds}s fall ${HEALTH_CHECK.fall} rise ${HEALTH_CHECK.rise}, timeout check ${HEALTH_CHECK.timeoutSeconds}s.`,
-    'Kill times include the client\'s 100 ms pause before reconnecting. Hang times: the publisher drops a connection whose',
-    'confirm takes more than 5 s; the seed nginx config cuts every connection silent for 1 s, including one to a hung node.',
-    control === undefined ? '' : `Noise floor: the same throughput comparison between two direct connections gave ${control.toFixed(2)}.`,
-    ...notes,
-  ]
-    .filter((l, i, all) => l !== '' || all[i - 1] !== '')
-    .join('\n');
-}
+export type { LbBenchResult, LbBenchRow } from './lb-bench-settings';
 
 /**
  * Runs the benchmark (about 2.5 minutes: 3 nodes boot, 4 proxies, 9 throughput runs, 15 s idle,
@@ -417,9 +238,7 @@ export async function runLbBench(): Promise<LbBenchResult | undefined> {
       rows.get('haproxy')!.notes.push(`marked the hung node DOWN after ${down === undefined ? `more than ${CHECK_WINDOW_MS} ms` : `${down} ms`}.`);
       await Promise.all(
         [...targets].map(async ([name, target]) => {
-          const tries = await Promise.all(Array.from({ length: NEW_CONNECTIONS }, () => amqpHandshake(target.host, target.port, HANDSHAKE_TIMEOUT_MS)));
-          for (const t of tries) t.socket.destroy();
-          rows.get(name)!.onHung = tries.filter((t) => !t.answered).length;
+          rows.get(name)!.onHung = await unansweredHandshakes(target);
           log(`  ${name}: ${rows.get(name)!.onHung}/${NEW_CONNECTIONS} new connections without an answer`);
         }),
       );
@@ -437,9 +256,7 @@ export async function runLbBench(): Promise<LbBenchResult | undefined> {
       await sleep(Math.max(0, faultAt + KILL_PROBE_DELAY_MS - Date.now()));
       await Promise.all(
         [...targets].map(async ([name, target]) => {
-          const tries = await Promise.all(Array.from({ length: NEW_CONNECTIONS }, () => amqpHandshake(target.host, target.port, HANDSHAKE_TIMEOUT_MS)));
-          for (const t of tries) t.socket.destroy();
-          rows.get(name)!.failedAfterKill = tries.filter((t) => !t.answered).length;
+          rows.get(name)!.failedAfterKill = await unansweredHandshakes(target);
           log(`  ${name}: ${rows.get(name)!.failedAfterKill}/${NEW_CONNECTIONS} new connections ${KILL_PROBE_DELAY_MS} ms after the kill failed`);
         }),
       );
