@@ -98,6 +98,15 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     expect(res.status).toBe(200);
   });
 
+  test('status lists every node in the cluster and the load balancer', () => {
+    const r = cli(['local', 'status', '--dir', dir, '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as { nodes: Array<{ alive: boolean }>; runningNodes: string[]; loadBalancers: Array<{ kind: string; alive: boolean }> };
+    expect(s.nodes.map((n) => n.alive)).toEqual([true, true, true]);
+    expect(s.runningNodes).toHaveLength(3);
+    expect(s.loadBalancers).toEqual([expect.objectContaining({ kind: 'haproxy', alive: true })]);
+  });
+
   test('a second up on the same directory refuses', () => {
     const r = cli(['local', 'up', '--env', 'dev', '--dir', dir]);
     expect(r.code).toBe(1);

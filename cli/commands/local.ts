@@ -11,7 +11,7 @@ import { startRabbitNodes } from '../local/start';
 import { processLiveness, readState } from '../local/state';
 import { stopNodes } from '../local/stop';
 import { clusterStatus, runRabbitCli } from '../local/ctl';
-import { loadBalancerLaunch, startLoadBalancer } from '../local/load-balancer-process';
+import { isHarnessLoadBalancer, loadBalancerLaunch, startLoadBalancer } from '../local/load-balancer-process';
 import { waitForNodes } from '../local/wait';
 import { writeFileAtomically } from '../private/atomic-file';
 import { UsageError } from '../private/exit';
@@ -145,9 +145,15 @@ export async function localStatus(o: { readonly dir: string; readonly json?: boo
   const alive = processLiveness(state);
   const first = state.nodes.find((n) => alive.nodes[n.nodeName]);
   const running = first ? (await clusterStatus(state, first.nodeName)).runningNodes : [];
-  const out = { nodes: state.nodes.map((n) => ({ name: n.nodeName, pid: n.pid, alive: alive.nodes[n.nodeName], amqpPort: n.amqpPort })), runningNodes: running };
-  if (o.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-  else for (const n of out.nodes) process.stdout.write(`${n.name.padEnd(28)} pid ${n.pid} ${n.alive ? pc.green('alive') : pc.red('stopped')} ${running.includes(n.name) ? 'in cluster' : ''}\n`);
+  const loadBalancers = (state.loadBalancers ?? []).map((lb) => ({ name: lb.name, kind: lb.kind, pid: lb.pid, alive: isHarnessLoadBalancer(state.dir, lb, lb.pid), amqpPort: lb.amqpPort }));
+  const out = { nodes: state.nodes.map((n) => ({ name: n.nodeName, pid: n.pid, alive: alive.nodes[n.nodeName], amqpPort: n.amqpPort })), runningNodes: running, loadBalancers };
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  const mark = (up: boolean): string => (up ? pc.green('alive') : pc.red('stopped'));
+  for (const n of out.nodes) process.stdout.write(`${n.name.padEnd(28)} pid ${n.pid} ${mark(n.alive)} ${running.includes(n.name) ? 'in cluster' : ''}\n`);
+  for (const lb of loadBalancers) process.stdout.write(`${lb.kind.padEnd(28)} pid ${lb.pid} ${mark(lb.alive)} AMQP on 127.0.0.1:${lb.amqpPort}\n`);
 }
 
 /** `rmq-ha local down --dir DIR`: stops what `up` started there, by pid, and nothing else. */
