@@ -19,8 +19,10 @@ export interface SynthResult {
 /**
  * Synthesizes validated environments into `outdir/stacks/<env>/cdk.tf.json` (the layout of
  * `cdktf synth`). The app is synthesized into a temporary directory first; only when every stack
- * succeeded are the stack folders moved into place and the manifest merged, so a failure leaves
- * `outdir` as it was. Stacks of other environments already in `outdir` are kept.
+ * succeeded are the new files moved into place, one atomic rename per file, and the manifest
+ * merged. Nothing in a stack folder is ever deleted: Terraform state, `.terraform/`, overrides
+ * (`backend_override.tf`) and `*.auto.tfvars` stay where they are, whatever happens midway.
+ * Stacks of other environments already in `outdir` are kept.
  */
 export function synthEnvironments(specs: readonly LoadedSpec[], outdir: string): SynthResult {
   fs.mkdirSync(path.dirname(path.resolve(outdir)), { recursive: true });
@@ -29,30 +31,27 @@ export function synthEnvironments(specs: readonly LoadedSpec[], outdir: string):
     const app = new App({ outdir: tmp, skipValidation: false });
     for (const s of specs) new RabbitMqClusterStack(app, s.env, { spec: s.spec });
     app.synth();
-    fs.mkdirSync(path.join(outdir, 'stacks'), { recursive: true });
     const manifestPath = path.join(outdir, 'manifest.json');
     const fresh = JSON.parse(fs.readFileSync(path.join(tmp, 'manifest.json'), 'utf8')) as Manifest;
     const old: Manifest = fs.existsSync(manifestPath) ? (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Manifest) : { version: fresh.version, stacks: {} };
-    for (const s of specs) {
-      const target = path.join(outdir, 'stacks', s.env);
-      const staging = `${target}.new`;
-      fs.rmSync(staging, { recursive: true, force: true });
-      fs.renameSync(path.join(tmp, 'stacks', s.env), staging);
-      // Keep a deployed stack's terraform state and .terraform folder, which live in the stack dir.
-      if (fs.existsSync(target)) {
-        for (const keep of fs.readdirSync(target)) {
-          if (keep.startsWith('terraform.') || keep === '.terraform' || keep === '.terraform.lock.hcl') {
-            fs.renameSync(path.join(target, keep), path.join(staging, keep));
-          }
-        }
-        fs.rmSync(target, { recursive: true, force: true });
-      }
-      fs.renameSync(staging, target);
-    }
+    for (const s of specs) moveFilesInto(path.join(tmp, 'stacks', s.env), path.join(outdir, 'stacks', s.env));
     const merged: Manifest = { version: fresh.version, stacks: { ...old.stacks, ...fresh.stacks } };
-    fs.writeFileSync(manifestPath, `${JSON.stringify(merged, null, 2)}\n`);
+    const tmpManifest = `${manifestPath}.tmp-${process.pid}`;
+    fs.writeFileSync(tmpManifest, `${JSON.stringify(merged, null, 2)}\n`);
+    fs.renameSync(tmpManifest, manifestPath);
     return { outdir, stacks: specs.map((s) => ({ env: s.env, file: path.join(outdir, 'stacks', s.env, 'cdk.tf.json') })) };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Moves every file under `from` to the same place under `to` (rename: atomic per file, same filesystem). */
+function moveFilesInto(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name);
+    const dst = path.join(to, entry.name);
+    if (entry.isDirectory()) moveFilesInto(src, dst);
+    else fs.renameSync(src, dst);
   }
 }

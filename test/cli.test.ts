@@ -39,6 +39,20 @@ describe('rmq-ha CLI', () => {
     expect(manifest.stacks.dev.synthesizedStackPath).toBe('stacks/dev/cdk.tf.json');
   });
 
+  test('re-synthesis keeps everything Terraform and the operator put in a stack folder', () => {
+    const out = path.join(tmp, 'keep');
+    expect(run(['synth', '--env', 'dev', '--out', out]).code).toBe(0);
+    const stackDir = path.join(out, 'stacks/dev');
+    const keep = { 'terraform.tfstate': '{"serial": 7}', 'backend_override.tf': 'terraform {}', 'prod.auto.tfvars': 'x = 1', '.terraform/providers/p': 'bin' };
+    for (const [f, c] of Object.entries(keep)) {
+      fs.mkdirSync(path.dirname(path.join(stackDir, f)), { recursive: true });
+      fs.writeFileSync(path.join(stackDir, f), c);
+    }
+    expect(run(['synth', '--env', 'dev', '--out', out]).code).toBe(0);
+    for (const [f, c] of Object.entries(keep)) expect(fs.readFileSync(path.join(stackDir, f), 'utf8')).toBe(c);
+    expect(fs.readdirSync(path.dirname(out)).filter((d) => d.startsWith('.rmq-ha-synth-'))).toEqual([]);
+  });
+
   test('an invalid spec exits 1, lists every problem on stderr, and writes nothing', () => {
     const out = path.join(tmp, 'out');
     run(['synth', '--env', 'dev', '--out', out]);
@@ -62,6 +76,22 @@ describe('rmq-ha CLI', () => {
     const files = Object.keys(tree(out)).sort();
     expect(files).toEqual(expect.arrayContaining(['nodes/rmq-dev-0/rabbitmq.conf', 'nodes/rmq-dev-2/definitions.json', 'nodes/rmq-dev-1/enabled_plugins']));
     expect(fs.readFileSync(path.join(out, 'nodes/rmq-dev-0/definitions.json'), 'utf8')).toContain('{{secret:admin_password}}');
+  });
+
+  test('render never replaces a directory it did not write (a mistyped --out . must not wipe a tree)', () => {
+    const foreign = path.join(tmp, 'foreign');
+    fs.mkdirSync(path.join(foreign, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(foreign, 'app.ts'), 'keep me');
+    const before = tree(foreign);
+    const r = run(['render', '--env', 'dev', '--out', foreign]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/was not written by rmq-ha/);
+    expect(tree(foreign)).toEqual(before);
+    const own = path.join(tmp, 'own');
+    expect(run(['render', '--env', 'dev', '--out', own]).code).toBe(0);
+    expect(run(['render', '--env', 'staging', '--out', own]).code).toBe(0); // its own output is replaced
+    expect(fs.existsSync(path.join(own, 'nodes/rmq-staging-0/rabbitmq.conf'))).toBe(true);
+    expect(fs.existsSync(path.join(own, 'nodes/rmq-dev-0'))).toBe(false);
   });
 
   test('validate prints warnings; --strict turns them into exit 1; --json is one object', () => {
