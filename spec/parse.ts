@@ -1,6 +1,7 @@
 import { clusterSpec, type ClusterSpec, type ClusterSpecInput } from './cluster';
 import { SpecError, type SpecIssue } from './errors';
 import { validateLoadBalancerAgainstHeartbeat } from './load-balancer';
+import { rawStringIssues, redactIssue } from './private/raw-strings';
 import { fromZodIssues } from './private/zod-issues';
 import { topologyIssues } from './topology';
 import { kubernetesSpecIssues } from './kubernetes';
@@ -12,11 +13,13 @@ import { kubernetesSpecIssues } from './kubernetes';
  */
 export function parseClusterSpec(input: unknown, source = 'inline'): ClusterSpec {
   const result = clusterSpec.safeParse(input);
-  if (!result.success) {
-    throw new SpecError(source, fromZodIssues(clusterSpec, input, result.error.issues));
+  const raw = rawStringIssues(input);
+  if (!result.success || raw.length > 0) {
+    const issues = result.success ? raw : [...fromZodIssues(clusterSpec, input, result.error.issues), ...raw];
+    throw new SpecError(source, issues.map(redactIssue));
   }
   const issues = crossFieldIssues(result.data);
-  if (issues.length > 0) throw new SpecError(source, issues);
+  if (issues.length > 0) throw new SpecError(source, issues.map(redactIssue));
   return result.data;
 }
 

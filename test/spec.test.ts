@@ -56,7 +56,9 @@ describe('cluster spec validation: every problem names field, value and fix', ()
     const issues = issuesOf(input);
     expect(issues).toContainEqual(expect.objectContaining({ path: field, message: expect.stringMatching(message) }));
     const issue = issues.find((i) => i.path === field)!;
-    expect(issue.value).toEqual(field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], input));
+    const given = field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], input);
+    // Literals in secret fields are never echoed (error output reaches CI logs).
+    expect(issue.value).toEqual(/password|cookie/i.test(field) && typeof given === 'string' ? '(hidden: a secret value)' : given);
   });
 
   test('unknown fields are rejected with a suggestion', () => {
@@ -77,6 +79,24 @@ describe('cluster spec validation: every problem names field, value and fix', ()
     expect(() => parseClusterSpec({ name: 'r', nodes: 0 }, 'environments/x.yaml')).toThrow(
       /environments\/x\.yaml: invalid cluster spec \(1 problem\):\n {2}- nodes: got 0; must be at least 1/,
     );
+  });
+
+  test('a secret written as a literal is rejected without echoing it', () => {
+    const issues = issuesOf({ name: 'r', credentials: { adminPassword: 'S3cr3t-Hunter2!' } });
+    expect(issues).toEqual([expect.objectContaining({ path: 'credentials.adminPassword', value: '(hidden: a secret value)' })]);
+    expect(() => parseClusterSpec({ name: 'r', credentials: { adminPassword: 'S3cr3t-Hunter2!' } })).not.toThrow(/Hunter2/);
+  });
+
+  test("a user string cannot carry rmq-ha's secret placeholder", () => {
+    expect(issuesOf({ name: 'r', topology: { queues: [{ name: 'q1' }], policies: [{ name: 'p', pattern: '^q1{{secret:admin_password}}$', definition: { 'max-length': 1 } }] } })).toContainEqual(
+      expect.objectContaining({ path: 'topology.policies[0].pattern', message: expect.stringMatching(/secret placeholder/) }),
+    );
+  });
+
+  test('Kubernetes metadata cannot hold Terraform interpolations', () => {
+    expect(issuesOf({ name: 'r', target: 'kubernetes', kubernetes: { podAnnotations: { a: '${var.admin_password}' } } })).toEqual([
+      expect.objectContaining({ path: 'kubernetes.podAnnotations.a', message: expect.stringMatching(/Terraform would interpolate/) }),
+    ]);
   });
 
   test('overlapping node port ranges are rejected', () => {
