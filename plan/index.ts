@@ -8,4 +8,5 @@ export * from './names';
 export * from './plan';
 export * from './plan-files';
 export * from './ports';
+export * from './secret-values';
 export * from './warnings';

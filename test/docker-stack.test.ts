@@ -146,3 +146,13 @@ describe('Docker stack: what matters', () => {
     expect(n.output.amqp_uris.value).toEqual(['amqp://rmq-0:5672']);
   });
 });
+
+describe('secrets supplied as Terraform variables', () => {
+  test('terraform plan rejects a value that would break JSON, URIs or config files', () => {
+    const v = synth({ name: 'rmq', credentials: { adminPassword: { variable: 'rmq_admin_password' } } });
+    const variable = v.variable!.rmq_admin_password as { sensitive?: boolean; validation?: Array<{ condition: string; error_message: string }> };
+    expect(variable.validation).toEqual([
+      { condition: '${can(regex("^[A-Za-z0-9_.~-]{16,255}$", var.rmq_admin_password))}', error_message: expect.stringMatching(/TF_VAR_rmq_admin_password must be 16-255 characters/) },
+    ]);
+  });
+});

@@ -6,6 +6,7 @@ import * as crypto from 'node:crypto';
 import { localAddresses, type LocalNodePorts } from '../../plan/addresses';
 import { resolveSecrets } from '../../plan/files';
 import { buildPlan, type ClusterPlan } from '../../plan/plan';
+import { isSafeSecretValue, secretValueRule } from '../../plan/secret-values';
 import type { ClusterSpec } from '../../spec/cluster';
 import type { RabbitVersion } from '../../spec/version';
 import { findFreePorts } from './ports';
@@ -34,6 +35,7 @@ export function localSecrets(plan: ClusterPlan, env: NodeJS.ProcessEnv = process
     else {
       const value = env[`TF_VAR_${s.source.variable}`];
       if (value === undefined || value === '') missing.push(`TF_VAR_${s.source.variable} (${s.description})`);
+      else if (!isSafeSecretValue(value)) throw new Error(secretValueRule(s.source.variable));
       else out[s.name] = value;
     }
   }

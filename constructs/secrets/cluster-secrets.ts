@@ -1,8 +1,9 @@
-import { TerraformVariable } from 'cdktf';
+import { Fn, TerraformVariable } from 'cdktf';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
 import type { SecretName } from '../../plan/files';
 import type { PlanSecret } from '../../plan/plan';
+import { SECRET_VALUE_PATTERN, secretValueRule } from '../../plan/secret-values';
 
 /** Props of ClusterSecrets. */
 export interface ClusterSecretsProps {
@@ -33,6 +34,8 @@ export class ClusterSecrets extends Construct {
           description: `${description} (set TF_VAR_${source.variable})`,
         });
         variable.overrideLogicalId(source.variable);
+        // Checked by terraform plan before anything is created: the value goes unescaped into files.
+        variable.addValidation({ condition: Fn.can(Fn.regex(SECRET_VALUE_PATTERN, variable.stringValue)), errorMessage: secretValueRule(source.variable) });
         this.tokens.set(name, variable.stringValue);
       }
     }
