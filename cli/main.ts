@@ -78,6 +78,11 @@ export function buildProgram(): Command {
 
 /** Runs the command line; resolves when the command is done (the exit code is in process.exitCode). */
 export async function main(argv: readonly string[]): Promise<void> {
+  // `rmq-ha render ... | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   await buildProgram()
     .parseAsync([...argv])
     .catch((e: { exitCode?: number; code?: string }) => {

@@ -32,7 +32,11 @@ export function nodeEndpoints(spec: ClusterSpec, addresses: AddressTable): NodeE
 export interface LoadBalancerEndpoint {
   readonly amqpUri: string;
   readonly managementUrl: string;
-  readonly statsUrl: string;
+  /**
+   * HAProxy's stats page (user operator, password lb_stats_password). Undefined for nginx in a
+   * container: its status page answers loopback only, i.e. from inside the container or pod.
+   */
+  readonly statsUrl?: string;
 }
 
 /**
@@ -53,6 +57,6 @@ export function loadBalancerEndpoint(spec: ClusterSpec, target: AddressTable['ta
   return {
     amqpUri: `amqp://${host}:${lb.ports.amqp}`,
     managementUrl: `http://${host}:${lb.ports.management}/`,
-    statsUrl: `http://${host}:${lb.ports.stats}${stats}`,
+    statsUrl: lb.kind === 'nginx' && target !== 'local' ? undefined : `http://${host}:${lb.ports.stats}${stats}`,
   };
 }

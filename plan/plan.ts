@@ -85,7 +85,8 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
   const lbDir = options.loadBalancerDir ?? (addresses.rootDir ? `${addresses.rootDir}/load-balancer` : undefined);
   const loadBalancer = planLoadBalancer(spec, addresses, lbDir);
   const secrets = [...baseSecrets(spec), ...topologySecrets(spec)];
-  if (loadBalancer) secrets.push({ name: 'lb_stats_password', source: { generate: { length: 24 } }, description: `password of the ${loadBalancer.kind} status page` });
+  // Only HAProxy's stats page has a password; nginx's status page is loopback-only instead.
+  if (loadBalancer?.kind === 'haproxy') secrets.push({ name: 'lb_stats_password', source: { generate: { length: 24 } }, description: `password of the ${loadBalancer.kind} status page` });
   const declared = new Set(secrets.map((s) => s.name));
   for (const n of nodes) {
     for (const f of [n.config, n.enabledPlugins, n.definitions, ...(loadBalancer ? [loadBalancer.config] : [])]) {

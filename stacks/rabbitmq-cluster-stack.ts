@@ -54,7 +54,7 @@ export class RabbitMqClusterStack extends TerraformStack {
       adminPasswordToken: secrets.token('admin_password'),
       erlangCookieToken: secrets.token('erlang_cookie'),
       loadBalancer: loadBalancerEndpoint(this.spec, this.plan.addresses.target),
-      lbStatsPasswordToken: this.plan.loadBalancer ? secrets.token('lb_stats_password') : undefined,
+      lbStatsPasswordToken: this.plan.loadBalancer?.kind === 'haproxy' ? secrets.token('lb_stats_password') : undefined,
     });
   }
 }

@@ -134,6 +134,10 @@ describe('Docker stack: what matters', () => {
     const n = synth({ name: 'rmq', loadBalancer: { kind: 'nginx' } });
     expect(lbContainer(n).upload[0].file).toBe('/etc/nginx/nginx.conf');
     expect(lbContainer(n).upload[0].content).not.toContain('load_module'); // built into the official image
+    // nginx's status page answers loopback only: not published, no password, no stats output.
+    expect(lbContainer(n).ports.map((p) => p.internal)).toEqual([5672, 15672]);
+    expect(n.output.load_balancer_stats_url).toBeUndefined();
+    expect(Object.keys(n.resource.random_password).sort()).toEqual(['admin_password', 'erlang_cookie']);
     const none = synth({ name: 'rmq', loadBalancer: { kind: 'none' } });
     expect(none.resource.docker_container.load_balancer).toBeUndefined();
     expect(none.output.amqp_uri).toBeUndefined();

@@ -103,7 +103,11 @@ function writeNodeFiles(dir: string, cookie: string, node: LocalNodeLaunch): voi
   for (const d of [paths.etc, paths.home, paths.data, paths.log]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(paths.rabbitmqConf, node.files.rabbitmqConf);
   fs.writeFileSync(paths.enabledPlugins, node.files.enabledPlugins);
-  if (node.files.definitions !== undefined) fs.writeFileSync(paths.definitions, node.files.definitions);
+  // definitions.json holds resolved user and remote passwords: owner-only, like admin-password.
+  if (node.files.definitions !== undefined) {
+    fs.rmSync(paths.definitions, { force: true });
+    fs.writeFileSync(paths.definitions, node.files.definitions, { mode: 0o600 });
+  }
   // Erlang refuses a cookie file readable by group or others; 0400 like Debian's. Remove first:
   // an existing 0400 file cannot be reopened for writing by a non-root user.
   fs.rmSync(paths.cookie, { force: true });

@@ -33,7 +33,9 @@ export class LoadBalancerContainer extends Construct {
     const ip = spec.network.bindAddress;
     this.image = new Image(this, 'image', { name: lb.image, keepLocally: true });
     this.image.overrideLogicalId('load_balancer');
-    const published = [ports.amqp, ports.management, ports.stats, ...(spec.loadBalancer.prometheus ? [ports.prometheus] : [])];
+    // nginx's status page answers loopback only (requests through a published port come from the
+    // bridge gateway and would get 403): it is not published; use docker exec.
+    const published = [ports.amqp, ports.management, ...(lb.kind === 'haproxy' ? [ports.stats] : []), ...(spec.loadBalancer.prometheus ? [ports.prometheus] : [])];
     this.container = new Container(this, 'container', {
       name,
       hostname: name,

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { NodePlan } from '../../plan/plan';
 import type { SecretName } from '../../plan/files';
 import type { ClusterSpec } from '../../spec/cluster';
-import { installStagedScript, placeFiles, STAGING_DIR } from './staged-files';
+import { installStagedScript, placeFiles } from './staged-files';
 
 /** The health check every node container runs (stage 3 of the RabbitMQ health-check guide). */
 export const NODE_HEALTHCHECK = ['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms'];
@@ -51,11 +51,11 @@ export class RabbitmqNode extends Construct {
     const cookie = { name: 'erlang.cookie', path: `${DATA_DIR}/.erlang.cookie`, content: '{{secret:erlang_cookie}}', sensitive: true };
     const placed = placeFiles([node.config, node.enabledPlugins, node.definitions, cookie], props.secretToken);
     // Runs as root before docker-entrypoint.sh drops to the rabbitmq user: secret files become
-    // readable by rabbitmq only; the CLI (health check, docker exec) finds the cookie in /root.
+    // readable by rabbitmq only. The CLI (health check, docker exec) finds the cookie through the
+    // image's HOME=/var/lib/rabbitmq (and its /root/.erlang.cookie symlink).
     const start = [
       'set -e',
       ...installStagedScript(placed.staged, 'rabbitmq'),
-      `install -m 0400 ${STAGING_DIR}/erlang.cookie /root/.erlang.cookie`,
       'exec docker-entrypoint.sh rabbitmq-server',
     ].join('\n');
 

@@ -31,8 +31,10 @@ export class ClusterOutputs extends Construct {
     if (props.loadBalancer) {
       out('amqp_uri', props.loadBalancer.amqpUri, 'Load-balanced AMQP endpoint (use this in clients)');
       out('management_url', props.loadBalancer.managementUrl, 'Load-balanced management UI');
-      out('load_balancer_stats_url', props.loadBalancer.statsUrl, 'Load balancer status page (user operator, password in lb_stats_password)');
-      out('lb_stats_password', props.lbStatsPasswordToken, 'Password of the load balancer status page', true);
+      if (props.loadBalancer.statsUrl && props.lbStatsPasswordToken) {
+        out('load_balancer_stats_url', props.loadBalancer.statsUrl, 'HAProxy stats page (user operator, password in lb_stats_password)');
+        out('lb_stats_password', props.lbStatsPasswordToken, 'Password of the HAProxy stats page', true);
+      }
     }
     out('admin_username', props.adminUser, 'Administrator user created by the definitions file');
     out('admin_password', props.adminPasswordToken, 'Administrator password', true);
