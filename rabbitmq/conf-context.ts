@@ -1,6 +1,7 @@
 import type { AddressTable, NodeAddress } from '../plan/addresses';
 import type { ClusterSpec } from '../spec/cluster';
 import type { RabbitVersion } from '../spec/version';
+import type { ConfValue } from './conf-value';
 
 /** What a rabbitmq.conf rule may look at: the spec, the version being rendered and the address table. */
 export interface ConfContext {
@@ -18,6 +19,9 @@ export interface ConfRule {
   readonly id: string;
   /** Why the keys are there (rendered as a comment above them). */
   readonly reason: string;
-  /** Key/value pairs to emit; an empty list emits nothing (rule does not apply to this version/target). */
-  lines(ctx: ConfContext): ReadonlyArray<readonly [string, string | number | boolean]>;
+  /**
+   * Key/value pairs to emit, each value with the datatype RabbitMQ's schema declares for its key;
+   * an empty list emits nothing (rule does not apply to this version/target).
+   */
+  lines(ctx: ConfContext): ReadonlyArray<readonly [string, ConfValue]>;
 }

@@ -2,13 +2,19 @@ import { childName, SUFFIX } from '../plan/names';
 import { definitionsPath } from '../plan/addresses';
 import { atLeast } from '../spec/version';
 import type { ConfContext, ConfRule } from './conf-context';
+import { bool, bytes, float, int, millis, oneOf, str, type ConfValue } from './conf-value';
 
-type Lines = Array<readonly [string, string | number | boolean]>;
+type Lines = Array<readonly [string, ConfValue]>;
 
 /** Memory the Erlang VM needs beyond RabbitMQ's own accounting: min(20 %, 2 GiB), as the cluster-operator does. */
 export function memoryHeadroom(limitBytes: number): number {
   return Math.min(Math.floor(limitBytes * 0.2), 2 * 1024 ** 3);
 }
+
+/** `cluster_partition_handling` datatype: the modes the schema lists (pause_if_all_down needs extra keys). */
+const PARTITION_MODES = ['ignore', 'pause_minority', 'autoheal'] as const;
+/** `log.*.level` datatype: the levels the schema lists that the spec offers. */
+const LOG_LEVELS = ['debug', 'info', 'warning', 'error'] as const;
 
 const inContainer = (ctx: ConfContext): boolean => ctx.addresses.target !== 'local';
 
@@ -20,7 +26,7 @@ export const CONF_RULES: readonly ConfRule[] = [
   {
     id: 'cluster-name',
     reason: 'A descriptive cluster name: clients see it, and metrics carry it as the rabbitmq_cluster label.',
-    lines: (ctx) => [['cluster_name', ctx.spec.name]],
+    lines: (ctx) => [['cluster_name', str(ctx.spec.name)]],
   },
   {
     id: 'peer-discovery-classic',
@@ -32,8 +38,8 @@ export const CONF_RULES: readonly ConfRule[] = [
       ctx.addresses.target === 'kubernetes'
         ? []
         : [
-            ['cluster_formation.peer_discovery_backend', 'classic_config'],
-            ...ctx.addresses.nodes.map((n, i) => [`cluster_formation.classic_config.nodes.${i + 1}`, n.nodeName] as const),
+            ['cluster_formation.peer_discovery_backend', str('classic_config')],
+            ...ctx.addresses.nodes.map((n, i) => [`cluster_formation.classic_config.nodes.${i + 1}`, str(n.nodeName)] as const),
           ],
   },
   {
@@ -43,14 +49,14 @@ export const CONF_RULES: readonly ConfRule[] = [
       'from 4.1 it joins pod -0 and the cluster_formation.k8s.* lookup keys are ignored, so they are not written.',
     lines: (ctx) => {
       if (ctx.addresses.target !== 'kubernetes') return [];
-      const lines: Lines = [['cluster_formation.peer_discovery_backend', 'rabbit_peer_discovery_k8s']];
+      const lines: Lines = [['cluster_formation.peer_discovery_backend', str('rabbit_peer_discovery_k8s')]];
       if (!atLeast(ctx.version, '4.1')) {
         const headless = childName(ctx.spec.name, SUFFIX.headless);
         lines.push(
-          ['cluster_formation.k8s.host', 'kubernetes.default'],
-          ['cluster_formation.k8s.address_type', 'hostname'],
-          ['cluster_formation.k8s.service_name', headless],
-          ['cluster_formation.k8s.hostname_suffix', `.${headless}.${ctx.spec.kubernetes.namespace}`],
+          ['cluster_formation.k8s.host', str('kubernetes.default')],
+          ['cluster_formation.k8s.address_type', oneOf('hostname', ['hostname', 'ip'])],
+          ['cluster_formation.k8s.service_name', str(headless)],
+          ['cluster_formation.k8s.hostname_suffix', str(`.${headless}.${ctx.spec.kubernetes.namespace}`)],
         );
       }
       return lines;
@@ -59,7 +65,7 @@ export const CONF_RULES: readonly ConfRule[] = [
   {
     id: 'target-cluster-size',
     reason: 'Tells each node how many peers to expect, so formation and health checks know when the cluster is complete.',
-    lines: (ctx) => [['cluster_formation.target_cluster_size_hint', ctx.spec.nodes]],
+    lines: (ctx) => [['cluster_formation.target_cluster_size_hint', int(ctx.spec.nodes)]],
   },
   {
     id: 'partition-handling',
@@ -67,7 +73,7 @@ export const CONF_RULES: readonly ConfRule[] = [
       'Up to 4.2 (Mnesia) a minority side pauses during a partition instead of diverging. ' +
       '4.3 removed Mnesia: the key has no effect there (Raft needs a majority), so it is not written.',
     lines: (ctx) =>
-      atLeast(ctx.version, '4.3') ? [] : [['cluster_partition_handling', ctx.spec.rabbitmq.partitionHandling ?? 'pause_minority']],
+      atLeast(ctx.version, '4.3') ? [] : [['cluster_partition_handling', oneOf(ctx.spec.rabbitmq.partitionHandling ?? 'pause_minority', PARTITION_MODES)]],
   },
   {
     id: 'listeners',
@@ -76,20 +82,20 @@ export const CONF_RULES: readonly ConfRule[] = [
       const n = ctx.node;
       if (!n.listenAddress) {
         return [
-          ['listeners.tcp.default', n.amqpPort],
-          ['management.tcp.port', n.managementPort],
-          ['prometheus.tcp.port', n.prometheusPort],
+          ['listeners.tcp.default', int(n.amqpPort)],
+          ['management.tcp.port', int(n.managementPort)],
+          ['prometheus.tcp.port', int(n.prometheusPort)],
         ];
       }
       return [
-        ['listeners.tcp.1', `${n.listenAddress}:${n.amqpPort}`],
-        ['management.tcp.ip', n.listenAddress],
-        ['management.tcp.port', n.managementPort],
-        ['prometheus.tcp.ip', n.listenAddress],
-        ['prometheus.tcp.port', n.prometheusPort],
-        ['distribution.listener.interface', n.listenAddress],
-        ['distribution.listener.port_range.min', n.distPort],
-        ['distribution.listener.port_range.max', n.distPort],
+        ['listeners.tcp.1', str(`${n.listenAddress}:${n.amqpPort}`)],
+        ['management.tcp.ip', str(n.listenAddress)],
+        ['management.tcp.port', int(n.managementPort)],
+        ['prometheus.tcp.ip', str(n.listenAddress)],
+        ['prometheus.tcp.port', int(n.prometheusPort)],
+        ['distribution.listener.interface', str(n.listenAddress)],
+        ['distribution.listener.port_range.min', int(n.distPort)],
+        ['distribution.listener.port_range.max', int(n.distPort)],
       ];
     },
   },
@@ -98,15 +104,15 @@ export const CONF_RULES: readonly ConfRule[] = [
     reason:
       'The official image ships loopback_users.guest = false (guest reachable from anywhere). guest must stay loopback-only; ' +
       'nodes that import definitions at first boot do not create guest at all.',
-    lines: () => [['loopback_users.guest', true]],
+    lines: () => [['loopback_users.guest', bool(true)]],
   },
   {
     id: 'auth-mechanisms',
     reason: 'Only password logins. 4.0+ also offers ANONYMOUS (logs in as guest): no anonymous login user.',
     lines: (ctx) => [
-      ['auth_mechanisms.1', 'PLAIN'],
-      ['auth_mechanisms.2', 'AMQPLAIN'],
-      ...(atLeast(ctx.version, '4.0') ? ([['anonymous_login_user', 'none']] as Lines) : []),
+      ['auth_mechanisms.1', str('PLAIN')],
+      ['auth_mechanisms.2', str('AMQPLAIN')],
+      ...(atLeast(ctx.version, '4.0') ? ([['anonymous_login_user', str('none')]] as Lines) : []),
     ],
   },
   {
@@ -116,11 +122,11 @@ export const CONF_RULES: readonly ConfRule[] = [
       '(min 20 %, 2 GiB) is given as the total the relative watermark applies to.',
     lines: (ctx) => {
       const wm = ctx.spec.rabbitmq.memoryHighWatermark;
-      if ('absolute' in wm) return [['vm_memory_high_watermark.absolute', wm.absolute]];
-      const lines: Lines = [['vm_memory_high_watermark.relative', wm.relative]];
+      if ('absolute' in wm) return [['vm_memory_high_watermark.absolute', bytes(wm.absolute)]];
+      const lines: Lines = [['vm_memory_high_watermark.relative', float(wm.relative)]];
       if (inContainer(ctx)) {
         const limit = ctx.spec.resources.memory;
-        lines.push(['total_memory_available_override_value', limit - memoryHeadroom(limit)]);
+        lines.push(['total_memory_available_override_value', bytes(limit - memoryHeadroom(limit))]);
       }
       return lines;
     },
@@ -130,23 +136,23 @@ export const CONF_RULES: readonly ConfRule[] = [
     reason: 'Disk alarm: the 50MB default is for development; production wants at least the memory watermark free.',
     lines: (ctx) => {
       const d = ctx.spec.rabbitmq.diskFreeLimit;
-      return 'absolute' in d ? [['disk_free_limit.absolute', d.absolute]] : [['disk_free_limit.relative', d.relative]];
+      return 'absolute' in d ? [['disk_free_limit.absolute', bytes(d.absolute)]] : [['disk_free_limit.relative', float(d.relative)]];
     },
   },
   {
     id: 'heartbeat',
     reason: 'Heartbeat frames every timeout/2 keep idle connections alive through load balancers and detect dead peers.',
-    lines: (ctx) => [['heartbeat', ctx.spec.rabbitmq.heartbeatSeconds]],
+    lines: (ctx) => [['heartbeat', int(ctx.spec.rabbitmq.heartbeatSeconds)]],
   },
   {
     id: 'statistics',
     reason: 'Production interval for management/Prometheus statistics (the 5000 ms default costs CPU on busy nodes).',
-    lines: (ctx) => [['collect_statistics_interval', ctx.spec.rabbitmq.collectStatisticsIntervalMs]],
+    lines: (ctx) => [['collect_statistics_interval', millis(ctx.spec.rabbitmq.collectStatisticsIntervalMs)]],
   },
   {
     id: 'leader-locator',
     reason: 'Spread new queue leaders over the nodes (queue_master_locator is the deprecated name).',
-    lines: (ctx) => [['queue_leader_locator', ctx.spec.rabbitmq.queueLeaderLocator]],
+    lines: (ctx) => [['queue_leader_locator', oneOf(ctx.spec.rabbitmq.queueLeaderLocator, ['balanced', 'client-local'])]],
   },
   {
     id: 'quorum-membership',
@@ -157,8 +163,8 @@ export const CONF_RULES: readonly ConfRule[] = [
     lines: (ctx) =>
       atLeast(ctx.version, '3.13')
         ? [
-            ['quorum_queue.continuous_membership_reconciliation.enabled', true],
-            ['quorum_queue.continuous_membership_reconciliation.target_group_size', Math.min(ctx.spec.nodes, 3)],
+            ['quorum_queue.continuous_membership_reconciliation.enabled', bool(true)],
+            ['quorum_queue.continuous_membership_reconciliation.target_group_size', int(Math.min(ctx.spec.nodes, 3))],
           ]
         : [],
   },
@@ -168,9 +174,9 @@ export const CONF_RULES: readonly ConfRule[] = [
       'Users, vhosts, permissions, queues and policies are imported at boot from the definitions file ' +
       '(management.load_definitions is deprecated since 3.8.10); an unchanged file is not re-imported.',
     lines: (ctx) => [
-      ['definitions.import_backend', 'local_filesystem'],
-      ['definitions.local.path', definitionsPath(ctx.node)],
-      ['definitions.skip_if_unchanged', true],
+      ['definitions.import_backend', str('local_filesystem')],
+      ['definitions.local.path', str(definitionsPath(ctx.node))],
+      ['definitions.skip_if_unchanged', bool(true)],
     ],
   },
   {
@@ -178,7 +184,7 @@ export const CONF_RULES: readonly ConfRule[] = [
     reason: 'Containers log to the console (docker logs / kubectl logs), not to files inside the container.',
     lines: (ctx) =>
       inContainer(ctx)
-        ? [['log.console', true], ['log.console.level', ctx.spec.rabbitmq.logLevel], ['log.file', false]]
-        : [['log.file.level', ctx.spec.rabbitmq.logLevel]],
+        ? [['log.console', bool(true)], ['log.console.level', oneOf(ctx.spec.rabbitmq.logLevel, LOG_LEVELS)], ['log.file', bool(false)]]
+        : [['log.file.level', oneOf(ctx.spec.rabbitmq.logLevel, LOG_LEVELS)]],
   },
 ];

@@ -1,5 +1,6 @@
 import type { ConfContext, ConfRule } from './conf-context';
 import { CONF_RULES } from './conf-rules';
+import { renderConfValue } from './conf-value';
 import { formatVersion } from '../spec/version';
 
 /**
@@ -15,7 +16,7 @@ export function renderRabbitmqConf(ctx: ConfContext, rules: readonly ConfRule[] 
     const lines = rule.lines(ctx);
     if (lines.length === 0) continue;
     out.push('', `## ${rule.id}: ${rule.reason}`);
-    for (const [key, value] of lines) out.push(`${key} = ${String(value)}`);
+    for (const [key, value] of lines) out.push(`${key} = ${renderConfValue(key, value)}`);
   }
   return `${out.join('\n')}\n`;
 }

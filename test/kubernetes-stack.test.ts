@@ -21,6 +21,12 @@ describe('Kubernetes stack snapshots (each beside what matters in it)', () => {
     expect(prod.json).toMatchSnapshot();
   });
 
+  test('prod.yaml: the ConfigMap carries its relative disk limit as a float (1.0; RabbitMQ rejects 1)', () => {
+    const cm = Object.values(resourcesOfType(prod.json, 'kubernetes_config_map_v1'))[0] as { data: Record<string, string> };
+    const conf = Object.values(cm.data).find((t) => t.includes('disk_free_limit'))!;
+    expect(conf).toMatch(/^disk_free_limit\.relative = 1\.0$/m);
+  });
+
   test('prod with 5 nodes: snapshot', () => {
     expect(prod5.json).toMatchSnapshot();
   });

@@ -101,7 +101,7 @@ describe('rabbitmq.conf rules (one test per rule and version boundary)', () => {
 
   test('disk: absolute default 2GB, relative when asked', () => {
     expect(confOf(planFor()).get('disk_free_limit.absolute')).toBe('2000000000');
-    expect(confOf(planFor({ rabbitmq: { diskFreeLimit: { relative: 1.0 } } })).get('disk_free_limit.relative')).toBe('1');
+    expect(confOf(planFor({ rabbitmq: { diskFreeLimit: { relative: 1.0 } } })).get('disk_free_limit.relative')).toBe('1.0');
   });
 
   test('heartbeat, statistics and leader locator come from the spec', () => {
