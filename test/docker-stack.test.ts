@@ -25,6 +25,9 @@ type Container = {
   ports: Array<{ internal: number; external: number; ip: string }>;
   volumes: Array<{ volume_name: string; container_path: string }>;
   entrypoint: string[];
+  stop_timeout?: number;
+  destroy_grace_seconds?: number;
+  init?: boolean;
 };
 const containers = (s: Synth): Container[] =>
   Object.entries(s.resource.docker_container ?? {}).filter(([k]) => k.startsWith('node_')).map(([, c]) => c as unknown as Container);
@@ -78,6 +81,16 @@ describe('Docker stack: what matters', () => {
 
   test('health check runs rabbitmq-diagnostics', () => {
     expect(cs[0].healthcheck.test).toEqual(['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms']);
+  });
+
+  test('nodes stop cleanly on docker stop and on a Terraform destroy or replace (provider default 0 s would SIGKILL)', () => {
+    for (const c of cs) {
+      expect(c.stop_timeout).toBe(120);
+      expect(c.destroy_grace_seconds).toBe(120);
+      expect(c.init).toBe(true);
+    }
+    const lb = s.resource.docker_container.load_balancer;
+    expect(lb.destroy_grace_seconds).toBe(10);
   });
 
   test('data on a named volume per node, ports published on loopback only', () => {

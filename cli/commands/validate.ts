@@ -7,6 +7,7 @@ import { checkKubernetesStack } from '../../constructs/kubernetes/consistency';
 import type { PlanWarning } from '../../plan/warnings';
 import { RabbitMqClusterStack } from '../../stacks/rabbitmq-cluster-stack';
 import { UsageError } from '../private/exit';
+import { hostLimitWarnings } from '../private/host-limits';
 import { selectMany, type SelectOptions } from '../private/select';
 
 /** Options of `rmq-ha validate`. */
@@ -20,7 +21,8 @@ export interface ValidateOptions extends SelectOptions {
 /**
  * `rmq-ha validate [--env NAME | --spec FILE] [--strict] [--json]`: checks specs, builds each
  * stack in memory (nothing is written), runs the Kubernetes consistency check on Kubernetes
- * stacks, and prints warnings. Inconsistencies exit 1; warnings only with --strict.
+ * stacks, and prints warnings (the spec's, and for Docker targets the limits this host's engine may
+ * not grant). Inconsistencies exit 1; warnings only with --strict.
  */
 export function validateCommand(opts: ValidateOptions): void {
   const specs = selectMany(opts);
@@ -31,7 +33,7 @@ export function validateCommand(opts: ValidateOptions): void {
     results = specs.map((s) => {
       const stack = new RabbitMqClusterStack(app, s.env, { spec: s.spec });
       const problems = s.spec.target === 'kubernetes' ? checkKubernetesStack(stack.toTerraform() as object) : [];
-      return { env: s.env, file: s.file, warnings: stack.plan.warnings, problems };
+      return { env: s.env, file: s.file, warnings: [...stack.plan.warnings, ...hostLimitWarnings(s.spec)], problems };
     });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

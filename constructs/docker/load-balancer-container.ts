@@ -46,6 +46,10 @@ export class LoadBalancerContainer extends Construct {
       upload: [{ file: lb.config.path, content: toTerraformText(lb.config.content, props.secretToken), permissions: '0444' }],
       ports: published.map((p) => ({ internal: p, external: p, ip, protocol: 'tcp' })),
       restart: 'unless-stopped',
+      // Open connections get 10 s to finish on `docker stop` and on Terraform's destroy/replace
+      // (the provider's destroy_grace_seconds default of 0 would SIGKILL at once).
+      stopTimeout: 10,
+      destroyGraceSeconds: 10,
       labels: [
         { label: 'rmq-ha.cluster', value: spec.name },
         { label: 'rmq-ha.role', value: `load-balancer-${lb.kind}` },
