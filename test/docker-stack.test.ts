@@ -1,3 +1,4 @@
+import { testApp } from './helpers/app';
 import { Testing } from 'cdktf';
 import { RabbitMqClusterStack } from '../stacks/rabbitmq-cluster-stack';
 import { listEnvironmentFiles, loadSpecFile } from '../spec/load';
@@ -11,7 +12,7 @@ interface Synth {
 }
 
 function synth(spec: ClusterSpecInput, id = 'test'): Synth {
-  const app = Testing.app();
+  const app = testApp();
   const stack = new RabbitMqClusterStack(app, id, { spec });
   return JSON.parse(Testing.synth(stack, true)) as Synth;
 }

@@ -1,9 +1,10 @@
+import { testApp } from './helpers/app';
 import { Testing } from 'cdktf';
 import * as lib from '../index';
 
 describe('library entry', () => {
   test('a user main.ts can build a stack from a typed spec', () => {
-    const app = Testing.app();
+    const app = testApp();
     const stack = new lib.RabbitMqClusterStack(app, 'mine', { spec: lib.clusterSpecFrom({ name: 'mine', nodes: 5 }) });
     expect(stack.plan.nodes).toHaveLength(5);
     const json = JSON.parse(Testing.synth(stack));

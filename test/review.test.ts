@@ -1,3 +1,4 @@
+import { testApp } from './helpers/app';
 import { Testing } from 'cdktf';
 import { buildReview, type StackJson } from '../cli/review/summary';
 import { diffStacks } from '../cli/review/diff';
@@ -6,7 +7,7 @@ import { RabbitMqClusterStack } from '../stacks/rabbitmq-cluster-stack';
 import type { ClusterSpecInput } from '../spec/cluster';
 
 function review(spec: ClusterSpecInput) {
-  const stack = new RabbitMqClusterStack(Testing.app(), 'r', { spec });
+  const stack = new RabbitMqClusterStack(testApp(), 'r', { spec });
   const json = JSON.parse(Testing.synth(stack)) as StackJson;
   return { summary: buildReview(stack.plan, json), json };
 }

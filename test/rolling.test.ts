@@ -4,6 +4,7 @@
  * refused loudly; Kubernetes leaves it to the StatefulSet. The CLI part runs `rmq-ha review
  * --against` on a previous synthesis.
  */
+import { testApp } from './helpers/app';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,7 +21,7 @@ import { runCli } from './helpers/cli';
 const base: ClusterSpecInput = { name: 'rmq', nodes: 3, loadBalancer: { kind: 'haproxy' } };
 
 function synth(spec: ClusterSpecInput): { json: StackJson; stack: RabbitMqClusterStack } {
-  const stack = new RabbitMqClusterStack(Testing.app(), 'r', { spec });
+  const stack = new RabbitMqClusterStack(testApp(), 'r', { spec });
   return { json: JSON.parse(Testing.synth(stack)) as StackJson, stack };
 }
 

@@ -32,8 +32,18 @@ npx tsc --noEmit -p tsconfig.json || { echo "error: type check failed" >&2; echo
 npm run --silent build || { echo "error: TypeScript build failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 results="${JEST_RESULTS:-.jest-results.json}"
-rm -f "$results"
+rm -f "$results" "$results.leftovers"
+# The suite must leave nothing in the temp directory: what is there after jest and was not before
+# counts as one failure (listed in $results.leftovers, which test/summary.js reads).
+tmp="${TMPDIR:-/tmp}"
+before="$(ls -A "$tmp" | sort)"
 npx jest --ci --json --outputFile="$results" "$@"
 rc=$?
+leftovers="$(comm -13 <(printf '%s\n' "$before") <(ls -A "$tmp" | sort) | sed '/^$/d')"
+if [ -n "$leftovers" ]; then
+  printf '%s\n' "$leftovers" > "$results.leftovers"
+  echo "error: the tests left $(printf '%s\n' "$leftovers" | wc -l) entries in $tmp:" >&2
+  printf '%s\n' "$leftovers" | head -20 >&2
+fi
 node test/summary.js "$results" || rc=1
 exit $rc

@@ -1,3 +1,5 @@
 import { Testing } from 'cdktf';
+import { removeTestApps } from './helpers/app';
 
 Testing.setupJest();
+afterAll(removeTestApps);

@@ -1,3 +1,4 @@
+import { testApp } from './app';
 import { Testing } from 'cdktf';
 import type { ClusterSpecInput } from '../../spec/cluster';
 import { loadSpecFile } from '../../spec/load';
@@ -14,7 +15,7 @@ export function prodSpec(): ClusterSpecInput {
 
 /** Synthesizes a spec (validations on) and returns the JSON text and object. */
 export function synthStack(spec: ClusterSpecInput, id = 'test'): { text: string; json: StackJson } {
-  const app = Testing.app();
+  const app = testApp();
   const stack = new RabbitMqClusterStack(app, id, { spec });
   const text = Testing.synth(stack, true);
   return { text, json: JSON.parse(text) };
