@@ -7,8 +7,14 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Kubernetes version validated against: the newest the pinned kubernetes-validate ships. */
+/** Kubernetes version the converter's table is generated from: the newest the pinned kubernetes-validate ships. */
 export const KUBERNETES_SCHEMA_VERSION = '1.37.0';
+
+/**
+ * Versions the stacks are validated against: the three minor lines upstream supports (December
+ * 2026), so a field new in 1.37 or gone after 1.35 is caught.
+ */
+export const VALIDATED_KUBERNETES_VERSIONS = ['1.35.0', '1.36.0', '1.37.0'] as const;
 
 /** Installs (once, into the cache venv) the pinned kubernetes-validate; returns its CLI path. Throws with the reason. */
 export function kubernetesValidateCli(): string {
