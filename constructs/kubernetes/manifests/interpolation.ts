@@ -43,7 +43,8 @@ function referencePath(expression: string): Array<string | number> | undefined {
   const text = expression.trim();
   if (!/^[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_]+|\[\d+\])*$/.test(text)) return undefined;
   const out: Array<string | number> = [];
-  for (const m of text.matchAll(/([A-Za-z0-9_-]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  // `metadata[0].name` and the legacy `metadata.0.name` both index the block list.
+  for (const m of text.matchAll(/([A-Za-z0-9_-]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : /^\d+$/.test(m[1]) ? Number(m[1]) : m[1]);
   return out;
 }
 
