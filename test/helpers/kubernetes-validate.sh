@@ -38,7 +38,10 @@ if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
   exit 1
 fi
 
-mkdir -p "$cache"
+if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
+  echo "error: cache directory $cache is not writable; set RMQ_HA_CACHE to a writable directory" >&2
+  exit 1
+fi
 lock="$cache/venv.lock"
 exec 9>"$lock"
 flock 9
