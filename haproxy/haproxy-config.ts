@@ -37,6 +37,11 @@ const MANAGEMENT_SERVER_TIMEOUT_SECONDS = 120;
 /** Prometheus scrapes: a node's /metrics answers in well under this. */
 const PROMETHEUS_SERVER_TIMEOUT_SECONDS = 30;
 
+/** The port every backend listens on, or undefined when they differ (loopback runs). */
+function sharedPort(ports: readonly number[]): number | undefined {
+  return new Set(ports).size === 1 ? ports[0] : undefined;
+}
+
 /** Renders haproxy.cfg. Pure: the same input gives the same text. Throws on invalid input. */
 export function renderHaproxyConfig(input: LoadBalancerRenderInput): string {
   assertRenderableLoadBalancerInput(input);
@@ -97,13 +102,17 @@ export function renderHaproxyConfig(input: LoadBalancerRenderInput): string {
       'balance leastconn',
       '# TCP keepalive towards the nodes.',
       'option srvtcpka',
-      amqpTcpCheckLines(),
+      amqpTcpCheckLines(sharedPort(backends.map((b) => b.amqpPort))),
       '# A refusing node is DOWN after about inter + (fall - 1) x fastinter, a hung one after about',
-      '# inter + fall x "timeout check" + (fall - 1) x fastinter.',
+      '# inter + fall x "timeout check" + (fall - 1) x fastinter. A check connects within',
+      '# min("timeout connect", inter): a killed container whose address vanished costs at most inter per check.',
+      '# State changes go to stderr once (HAProxy prints them there in the foreground): "no log" here',
+      '# keeps them from being logged a second time through "log stdout"; traffic logs come from the frontend.',
+      'no log',
       '# on-marked-down: cut the clients of a node that failed its checks so they reconnect elsewhere;',
       '# slowstart: a recovered node (with 0 connections) would otherwise attract every reconnect at once.',
       `default-server ${checkTiming} slowstart ${secs(SLOWSTART_SECONDS)} on-marked-down shutdown-sessions`,
-      backends.map((b) => `server ${b.name} ${b.host}:${b.amqpPort}`),
+      backends.map((b) => `server ${b.name} ${b.host}:${b.amqpPort} port ${b.prometheusPort}`),
     ]),
     ...section(`frontend ${n.managementFrontend}`, [
       `bind ${bindAddress(lb.bindAddress, lb.ports.management)}`,
@@ -126,6 +135,8 @@ export function renderHaproxyConfig(input: LoadBalancerRenderInput): string {
       'option httpchk',
       'http-check send meth HEAD uri / ver HTTP/1.1 hdr Host localhost',
       'http-check expect status 200',
+      '# State changes are printed to stderr once; not logged a second time.',
+      'no log',
       `default-server ${checkTiming}`,
       backends.map((b) => `server ${b.name} ${b.host}:${b.managementPort}`),
     ]),

@@ -4,9 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { renderHaproxyConfig } from '../haproxy';
 import {
-  AMQP_PROTOCOL_HEADER_HEX,
-  CONNECTION_START_MIN_BYTES,
-  CONNECTION_START_RBINARY,
+  VM_CHECK_REQUEST,
 } from '../haproxy/private/amqp-check';
 import type { LoadBalancerRenderInput, LoadBalancerTarget } from '../plan/load-balancer';
 import { loadBalancerSpec, type LoadBalancerSpecInput } from '../spec/load-balancer';
@@ -82,23 +80,32 @@ describe('renderHaproxyConfig', () => {
       expect(text).not.toMatch(/^\s*timeout tunnel/m);
     });
 
-    test('AMQP backend: leastconn, redispatch, keepalives, protocol-level check', () => {
+    test('AMQP backend: leastconn, redispatch, keepalives, a check that logs nothing on the nodes', () => {
       const amqp = directives(text, 'backend rabbitmq_amqp');
       expect(amqp).toContain('mode tcp');
       expect(amqp).toContain('balance leastconn');
       expect(amqp).toContain('option srvtcpka');
       expect(amqp).toContain('option tcp-check');
-      expect(amqp).toContain('tcp-check send-binary 414d515000000901');
-      expect(amqp).toContain('tcp-check expect min-recv 13 rbinary ^010000[0-9A-F]{8}000A000A0009');
+      // No AMQP protocol header: every such check logged a warning on every node.
+      expect(amqp.filter((d) => d.startsWith('tcp-check'))).toEqual([
+        ...(target === 'local' ? [] : ['tcp-check connect port 5672']),
+        'tcp-check connect',
+        'tcp-check send "GET / HTTP/1.0\\r\\n\\r\\n"',
+        'tcp-check expect rstring ^HTTP/1\\.[01]\\ [0-9]{3}',
+      ]);
+      expect(VM_CHECK_REQUEST).toBe('GET / HTTP/1.0\\r\\n\\r\\n');
+      // Each server's check port is its Prometheus listener; state changes are not logged twice.
+      expect(amqp.filter((d) => d.startsWith('server ')).every((d) => / port \d+$/.test(d))).toBe(true);
+      expect(amqp).toContain('no log');
       expect(amqp).toContain(
-        'default-server check inter 5s fastinter 1s downinter 5s fall 3 rise 2 slowstart 30s on-marked-down shutdown-sessions',
+        'default-server check inter 2s fastinter 1s downinter 2s fall 3 rise 2 slowstart 30s on-marked-down shutdown-sessions',
       );
       expect(directives(text, 'frontend amqp')).toEqual(
         expect.arrayContaining(['option clitcpka', 'option tcplog', 'default_backend rabbitmq_amqp']),
       );
       const defaults = directives(text, 'defaults');
       expect(defaults).toEqual(
-        expect.arrayContaining(['option redispatch', 'retries 3', 'timeout connect 5s', 'timeout check 3s']),
+        expect.arrayContaining(['option redispatch', 'retries 3', 'timeout connect 5s', 'timeout check 2s']),
       );
       // The seed's wrong expectation ("AMQP" echoed back) must not come back.
       expect(text).not.toContain('expect binary 414d5150');
@@ -120,8 +127,9 @@ describe('renderHaproxyConfig', () => {
         const host = hostFor(target, node);
         const amqpPort = target === 'local' ? 5672 + i : 5672;
         const mgmtPort = target === 'local' ? 15672 + i : 15672;
+        const promPort = target === 'local' ? 15692 + i : 15692;
         expect(directives(text, 'backend rabbitmq_amqp').filter((l) => l.startsWith(`server ${node} `))).toEqual([
-          `server ${node} ${host}:${amqpPort}`,
+          `server ${node} ${host}:${amqpPort} port ${promPort}`,
         ]);
         expect(directives(text, 'backend rabbitmq_management').filter((l) => l.startsWith(`server ${node} `))).toEqual([
           `server ${node} ${host}:${mgmtPort}`,
@@ -264,27 +272,6 @@ describe('renderHaproxyConfig', () => {
     test('rejects an empty backend list', () => {
       expect(() => renderHaproxyConfig({ ...input('docker'), backends: [] })).toThrow(/at least one node/);
     });
-  });
-});
-
-describe('AMQP check bytes', () => {
-  // First 13 bytes a rabbitmq-server 3.10.8 node sent after the 0-9-1 protocol header (captured
-  // on this machine; full frame 506 bytes): METHOD frame, channel 0, size 498, connection.start 0-9.
-  const CONNECTION_START_PREFIX = '010000000001f2000a000a0009';
-
-  test('the header is "AMQP" 0 0 9 1', () => {
-    expect(Buffer.from(AMQP_PROTOCOL_HEADER_HEX, 'hex')).toEqual(Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 0, 9, 1]));
-  });
-
-  test('the expect regex matches connection.start as HAProxy hex-encodes it (upper case)', () => {
-    const re = new RegExp(CONNECTION_START_RBINARY);
-    expect(CONNECTION_START_PREFIX.length / 2).toBe(CONNECTION_START_MIN_BYTES);
-    expect(re.test(CONNECTION_START_PREFIX.toUpperCase())).toBe(true);
-    // A node rejecting the header answers with its own protocol header: that is a failure.
-    expect(re.test('414D515000000901')).toBe(false);
-    // Another frame type (heartbeat) or method is a failure too.
-    expect(re.test('080000000000000000CE')).toBe(false);
-    expect(re.test('010000000001F2000A001E0009')).toBe(false);
   });
 });
 

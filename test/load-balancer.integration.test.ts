@@ -158,6 +158,18 @@ describeWithProxies.each(['haproxy', 'nginx'] as const)('%s (rendered by rmq-ha)
     expect((error as Error).message).toMatch(kind === 'haproxy' ? /unknown keyword 'no_such_directive'/ : /unknown directive "no_such_directive"/);
   });
 
+  it('health checks leave nothing in the node logs (4 check intervals, no client traffic)', async () => {
+    if (kind !== 'haproxy') return; // nginx has passive checks only
+    const logs = state.nodes.map((n) => path.join(dir, 'nodes', n.shortName, 'log', `${n.nodeName}.log`));
+    const lines = () => logs.map((f) => fs.readFileSync(f, 'utf8').split('\n').length);
+    const before = lines();
+    await sleep(4 * HEALTH_CHECK.interSeconds * 1000);
+    // The old check (AMQP header, then close) logged "accepting AMQP connection" and "client
+    // unexpectedly closed TCP connection" on every node for every check.
+    expect(lines()).toEqual(before);
+    for (const f of logs) expect(fs.readFileSync(f, 'utf8')).not.toContain('client unexpectedly closed TCP connection');
+  }, 30000);
+
   it('publishes with confirms to a quorum queue and consumes through the proxy', async () => {
     const probe = await open(lb, 'pubsub');
     const ch = await probe.conn.createConfirmChannel();

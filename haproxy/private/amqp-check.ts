@@ -1,49 +1,44 @@
 /**
- * AMQP 0-9-1 protocol-level health check for HAProxy's `tcp-check`.
+ * Health check of the AMQP backend for HAProxy's `tcp-check`: the node's AMQP listener must accept
+ * a TCP connection, and the node's Erlang VM must answer an HTTP request on its Prometheus listener.
  *
- * The check sends the protocol header and expects the node's `connection.start` method frame.
- * It needs no credentials and tests the real AMQP listener; unlike a plain L4 `check` it fails on a
- * hung node whose kernel still completes the TCP handshake (research §1.3, §7.1).
- *
- * Verified by hand on 2026-11-25 against rabbitmq-server 3.10.8 (Debian, OTP 25.2.3), one node on
- * 127.0.0.1:45672, with HAProxy 2.6.12:
- *
- * - After `41 4d 51 50 00 00 09 01` ("AMQP" 0 0-9-1) the node answers with one 506-byte frame:
- *   `01` (frame type METHOD) `0000` (channel 0) `000001f2` (payload size 498) `000a` (class 10,
- *   connection) `000a` (method 10, start) `00` `09` (version-major 0, version-minor 9), then the
- *   server-properties table, mechanisms `PLAIN AMQPLAIN`, locales `en_US`, frame-end `ce`.
- *   The answer does NOT start with "AMQP": a node sends its own protocol header only when it
- *   rejects the client's header.
- * - `tcp-check expect binary 414d5150` ("AMQP") still passed, but only by accident: it matched the
- *   "AMQPLAIN" mechanism name near the end of the frame, i.e. it tests the mechanism list, not the
- *   protocol. Not used.
- * - HAProxy hex-encodes the buffer for `rbinary` in UPPER case: the lower-case pattern failed with
- *   L7RSP "TCPCHK did not match content (binary regex)", the upper-case one passed with L7OK.
- * - Every check costs the node 2 log lines (info "accepting AMQP connection", warning "client
- *   unexpectedly closed TCP connection"): the price of an L7 check without credentials.
+ * Why not the AMQP protocol header: a check that sends `AMQP 0-9-1` and reads `connection.start`
+ * costs every node two log lines per check ("accepting AMQP connection" at info, "client
+ * unexpectedly closed TCP connection" at warning): 12+ warnings a minute per node, seen on a real
+ * engine. Measured by hand on 2026-12-01 on rabbitmq-server 3.10.8 (Debian) with HAProxy 2.6.12:
+ * - A TCP connection to the AMQP port closed without sending data logs nothing above debug
+ *   (RabbitMQ's `connection_closed_with_no_data_received`). It proves the listener accepts, not
+ *   that the node is responsive: a stopped (SIGSTOP, `docker pause`) VM's kernel still accepts.
+ * - `GET / HTTP/1.0` to the Prometheus listener (15692) is answered in milliseconds with a 49-byte
+ *   `404` from the node's own web server and logs nothing. A stopped VM does not answer, so the
+ *   check times out: with inter 2 s, timeout check 2 s and fall 3 the node was DOWN 8.2 s after
+ *   `kill -STOP` of its beam.smp.
+ * The Prometheus plugin is always enabled (rabbitmq/enabled-plugins.ts); its port is each server's
+ * check port (`port` on the server line), so it may differ per node (loopback runs).
  */
 
-/** "AMQP" followed by protocol id 0 and version 0-9-1. */
-export const AMQP_PROTOCOL_HEADER_HEX = '414d515000000901';
+/** The HTTP request the check sends (any status proves the VM answers). */
+export const VM_CHECK_REQUEST = 'GET / HTTP/1.0\\r\\n\\r\\n';
 
 /**
- * Regex over the hex-encoded answer, anchored at its first byte: METHOD frame on channel 0 with any
- * payload size, carrying connection.start (class 10, method 10) for protocol version 0-9.
+ * The `tcp-check` lines of the AMQP backend, each with the reason for it.
+ * @param sharedAmqpPort the AMQP port when every node has the same one (containers); loopback runs
+ *   give each node its own port, which a backend-wide rule cannot name: there the HTTP step alone runs.
  */
-export const CONNECTION_START_RBINARY = '^010000[0-9A-F]{8}000A000A0009';
-
-/** Bytes needed before the regex can decide: 1 type + 2 channel + 4 size + 2 class + 2 method + 2 version. */
-export const CONNECTION_START_MIN_BYTES = 13;
-
-/** The `tcp-check` lines of the AMQP backend, each with the reason for it. */
-export function amqpTcpCheckLines(): string[] {
+export function amqpTcpCheckLines(sharedAmqpPort: number | undefined): string[] {
   return [
-    '# L7 AMQP check without credentials: send the protocol header, expect connection.start',
-    '# (frame type 1, channel 0, class 10 / method 10, version 0-9; bytes verified against 3.10.8).',
-    '# An L4 check would keep a hung node UP because its kernel still accepts TCP connections.',
+    '# Check without credentials and without log noise on the nodes (haproxy/private/amqp-check.ts):',
     'option tcp-check',
-    `tcp-check send-binary ${AMQP_PROTOCOL_HEADER_HEX}`,
-    `# min-recv: wait for the first ${CONNECTION_START_MIN_BYTES} bytes, then a mismatch is conclusive (L7RSP, not a timeout).`,
-    `tcp-check expect min-recv ${CONNECTION_START_MIN_BYTES} rbinary ${CONNECTION_START_RBINARY}`,
+    ...(sharedAmqpPort === undefined
+      ? []
+      : [
+          '# The AMQP listener accepts (closed without data: RabbitMQ logs nothing above debug), and',
+          `tcp-check connect port ${sharedAmqpPort}`,
+        ]),
+    "# the node's VM answers HTTP on its Prometheus listener (the server's check port). A hung node",
+    '# whose kernel still accepts TCP connections does not answer: an L4 check alone would keep it UP.',
+    'tcp-check connect',
+    `tcp-check send "${VM_CHECK_REQUEST}"`,
+    'tcp-check expect rstring ^HTTP/1\\.[01]\\ [0-9]{3}',
   ];
 }
