@@ -4,6 +4,7 @@ import { RabbitMqClusterStack } from '../stacks/rabbitmq-cluster-stack';
 import { listEnvironmentFiles, loadSpecFile } from '../spec/load';
 import type { ClusterSpecInput } from '../spec/cluster';
 import { toTerraformText } from '../constructs/private/terraform-text';
+import { DOCKER_PROVIDER_VERSION } from '../stacks/private/docker-target';
 
 interface Synth {
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -50,6 +51,12 @@ describe('Docker stack of each example environment', () => {
 describe('Docker stack: what matters', () => {
   const s = synth({ name: 'rmq', nodes: 3 });
   const cs = containers(s);
+
+  test('required_providers pins kreuzwerker/docker 3.7.0 (3.6.2 panics on cpus: upstream #759, fixed by #771)', () => {
+    const tf = (s as unknown as { terraform: { required_providers: Record<string, { source: string; version: string }> } }).terraform;
+    expect(DOCKER_PROVIDER_VERSION).toBe('3.7.0');
+    expect(tf.required_providers.docker).toEqual({ source: 'kreuzwerker/docker', version: DOCKER_PROVIDER_VERSION });
+  });
 
   test('one container and one volume per node, one network, pinned image', () => {
     expect(cs).toHaveLength(3);

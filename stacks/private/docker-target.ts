@@ -4,8 +4,24 @@ import { DockerCluster } from '../../constructs/docker/docker-cluster';
 import type { SecretName } from '../../plan/files';
 import type { ClusterPlan } from '../../plan/plan';
 
+/**
+ * The kreuzwerker/docker version `required_providers` pins. The @cdktf/provider-docker 12.0.3
+ * bindings were generated from 3.6.2 and would pin that, but 3.6.2 panics on a container's `cpus`
+ * (kreuzwerker/terraform-provider-docker#759, fixed by #771 in 3.7.0); 3.7.0 only adds attributes
+ * to the 3.6.2 schema, so the bindings still describe it. providers/build.sh builds this version.
+ */
+export const DOCKER_PROVIDER_VERSION = '3.7.0';
+
+/** The Docker provider at DOCKER_PROVIDER_VERSION (cdktf writes required_providers from this metadata). */
+class PinnedDockerProvider extends DockerProvider {
+  public override readonly terraformGeneratorMetadata = {
+    providerName: 'docker',
+    providerVersion: DOCKER_PROVIDER_VERSION,
+  };
+}
+
 /** Places a plan on Docker: the provider (local Docker socket or DOCKER_HOST) and the cluster. */
 export function placeOnDocker(scope: Construct, plan: ClusterPlan, secretToken: (name: SecretName) => string): void {
-  new DockerProvider(scope, 'docker', {});
+  new PinnedDockerProvider(scope, 'docker', {});
   new DockerCluster(scope, 'cluster', { plan, secretToken });
 }
