@@ -85,7 +85,7 @@ export function splitRule(line: string): string[] {
 
 /**
  * Removes what dockerd leaves in iptables after it exits (its DOCKER* chains, the jumps to them,
- * rules mentioning the pool in nat) — only called when no other dockerd runs and the chains did
+ * rules for the pool or its bridges) — only called when no other dockerd runs and the chains did
  * not exist before the engine started.
  */
 export async function removeDockerChains(pool: string): Promise<void> {
@@ -97,7 +97,8 @@ export async function removeDockerChains(pool: string): Promise<void> {
       if (!line.startsWith('-A ')) continue;
       const chain = line.split(' ')[1];
       if (chain.startsWith('DOCKER')) continue; // flushed with its chain below
-      if (/-j DOCKER/.test(line) || line.includes(` ${prefix}`) || line.includes(`-s ${prefix}`)) {
+      // Jumps to its chains, NAT for the pool, and the per-network rules of its bridges (br-<id>).
+      if (/-j DOCKER/.test(line) || line.includes(` ${prefix}`) || / br-[0-9a-f]{12}( |$)/.test(line)) {
         await ipt(['-t', table, '-D', ...splitRule(line.slice(3))]);
       }
     }
