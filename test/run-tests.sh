@@ -32,6 +32,11 @@ fi
 npx tsc --noEmit -p tsconfig.json || { echo "error: type check failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 npm run --silent build || { echo "error: TypeScript build failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 
+# The Terraform providers the stacks pin, built from source (providers/README.md): minutes the first
+# time on a machine, cached after. Its last line is the CLI config terraform runs with in the tests.
+providers_out="$(npm run --silent providers)" || { echo "error: npm run providers failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+export TF_CLI_CONFIG_FILE="${providers_out##*$'\n'}"
+
 results="${JEST_RESULTS:-.jest-results.json}"
 rm -f "$results" "$results.leftovers"
 # The suite must leave nothing in the temp directory: what is there after jest and was not before

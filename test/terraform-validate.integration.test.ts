@@ -1,0 +1,128 @@
+/**
+ * The synthesized stacks are valid Terraform for the providers they pin: every example
+ * environment, the topology fixture and the target x load balancer x node-count variants are
+ * synthesized by the built CLI (`rmq-ha synth`, as users run it), then `terraform init` installs
+ * kreuzwerker/docker, hashicorp/random and hashicorp/kubernetes from the mirror `npm run providers`
+ * builds (no registry) and `terraform validate -json` checks every resource, attribute and
+ * reference against the real provider schemas. If the providers cannot be built, the suite fails.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureProviders, type Providers } from '../providers';
+import { listEnvironmentFiles } from '../spec/load';
+import { runCli } from './helpers/cli';
+
+/** The provider versions required_providers pins (docker: stacks/private/docker-target.ts). */
+const PINNED = { 'kreuzwerker/docker': '3.7.0', 'hashicorp/random': '3.7.2', 'hashicorp/kubernetes': '2.38.0' } as const;
+
+/** The generated variants: target x load balancer x nodes, defaults everywhere else. */
+const VARIANTS = (['docker', 'kubernetes'] as const).flatMap((target) =>
+  (['haproxy', 'nginx', 'none'] as const).flatMap((kind) =>
+    [1, 3, 5].map((nodes) => ({ env: `${target}-${kind}-${nodes}`, spec: { name: `rmq-${target.slice(0, 3)}-${kind}-${nodes}`, target, nodes, loadBalancer: { kind } } })),
+  ),
+);
+const ENVIRONMENTS = listEnvironmentFiles().map((f) => path.basename(f).replace(/\.ya?ml$/, ''));
+const FIXTURE = path.join(__dirname, 'fixtures', 'specs', 'topology-310.yaml');
+const STACKS = [...ENVIRONMENTS, 'topology-310', ...VARIANTS.map((v) => v.env)];
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+interface Diagnostic {
+  severity: 'error' | 'warning';
+  summary: string;
+  detail?: string;
+  address?: string;
+  range?: { filename: string; start: { line: number } };
+}
+
+const describeDiagnostic = (d: Diagnostic) => `${d.severity}: ${d.summary}${d.address ? ` [${d.address}]` : ''}${d.detail ? `: ${d.detail}` : ''}`;
+
+let providers: Providers;
+let tmp: string;
+/** Stack directory by name (`<out>/stacks/<env>`). */
+const stackDirs = new Map<string, string>();
+const warnings: string[] = [];
+
+beforeAll(async () => {
+  const began = Date.now();
+  // Minutes the first time on a machine (Go builds of three providers), about a second when cached.
+  providers = await ensureProviders();
+  const built = Date.now();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-ha-tf-validate-'));
+  const synth = (args: string[], out: string) => {
+    const r = runCli(['synth', ...args, '--out', out], { timeoutMs: 120000 });
+    if (r.code !== 0) throw new Error(`rmq-ha synth ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    for (const m of r.stdout.matchAll(/^synthesized (\S+) -> (.+)$/gm)) stackDirs.set(m[1], path.dirname(path.resolve(m[2])));
+  };
+  synth([], path.join(tmp, 'environments'));
+  synth(['--spec', FIXTURE], path.join(tmp, 'fixture'));
+  for (const v of VARIANTS) {
+    const file = path.join(tmp, `${v.env}.yaml`);
+    fs.writeFileSync(file, JSON.stringify(v.spec)); // JSON is YAML
+    synth(['--spec', file], path.join(tmp, 'variants', v.env));
+  }
+  // eslint-disable-next-line no-console
+  console.log(`providers ready in ${built - began} ms (${providers.cliConfig}); ${stackDirs.size} stacks synthesized in ${Date.now() - built} ms`);
+}, 45 * 60000);
+
+afterAll(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  // eslint-disable-next-line no-console
+  if (warnings.length > 0) console.log(`terraform validate warnings:\n${[...new Set(warnings)].join('\n')}`);
+});
+
+describe('terraform validate of every synthesized stack, with the providers built from source', () => {
+  test('every stack was synthesized', () => {
+    expect([...stackDirs.keys()].sort()).toEqual([...STACKS].sort());
+  });
+
+  test.each(STACKS)('%s: terraform init installs the pinned providers from the mirror; validate reports no error', async (name) => {
+    const dir = stackDirs.get(name);
+    if (!dir) throw new Error(`stack ${name} was not synthesized`);
+    const env = { TF_CLI_CONFIG_FILE: providers.cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+    const init = await run(providers.terraform, ['init', '-backend=false', '-input=false', '-no-color'], dir, env, 120000);
+    if (init.code !== 0) throw new Error(`terraform init in ${name} exited ${init.code}:\n${init.stdout}\n${init.stderr}`);
+
+    // The lock file names what init selected: exactly the pinned versions, from the mirror.
+    const lock = fs.readFileSync(path.join(dir, '.terraform.lock.hcl'), 'utf8');
+    const selected = Object.fromEntries([...lock.matchAll(/provider "registry\.terraform\.io\/([^"]+)" \{\s*version\s*=\s*"([^"]+)"/g)].map((m) => [m[1], m[2]]));
+    const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as { terraform: { required_providers: Record<string, { source: string }> } };
+    // A source without a namespace ("kubernetes", as the kubernetes bindings write it) is hashicorp's.
+    const sources = Object.values(stack.terraform.required_providers).map((p) => (p.source.includes('/') ? p.source : `hashicorp/${p.source}`));
+    const expected = Object.fromEntries(sources.map((s) => [s, PINNED[s as keyof typeof PINNED] ?? 'not pinned here']));
+    expect(selected).toEqual(expected);
+
+    const validate = await run(providers.terraform, ['validate', '-json', '-no-color'], dir, env, 120000);
+    let result: { valid: boolean; error_count: number; warning_count: number; diagnostics: Diagnostic[] };
+    try {
+      result = JSON.parse(validate.stdout);
+    } catch {
+      throw new Error(`terraform validate -json in ${name} printed no JSON (exit ${validate.code}):\n${validate.stdout}\n${validate.stderr}`);
+    }
+    warnings.push(...result.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${name}: ${describeDiagnostic(d)}`));
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').map(describeDiagnostic);
+    expect({ valid: result.valid, errorCount: result.error_count, errors, exit: validate.code }).toEqual({ valid: true, errorCount: 0, errors: [], exit: 0 });
+  }, 240000);
+});
