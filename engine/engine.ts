@@ -6,6 +6,7 @@
  * removes what it left: processes under its exec root, its cgroup, mounts, bridges, iptables rules.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureRules, forwardPolicy, removeDockerChains, removeOurRules, rulesInPlace, setForwardPolicy } from './private/firewall';
@@ -15,8 +16,13 @@ import { alive, cmdline, dockerApi, pidsMatching, readPid, run, sleep, terminate
 export const ENGINE_POOL = '10.213.0.0/16';
 /** The DNS server containers are given: in the pool, nothing answers there, and the firewall rejects it. */
 export const ENGINE_DNS = '10.213.255.53';
-/** Parent cgroup of every container, so leftovers of a killed engine can be found. */
-const CGROUP_PARENT = 'rmq-ha-engine';
+/**
+ * Parent cgroup of every container of the engine in `dir`, so leftovers of a killed engine can be
+ * found; one per state directory, so no engine ever touches another's containers.
+ */
+function cgroupParent(dir: string): string {
+  return `rmq-ha-engine-${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 8)}`;
+}
 /** Bounds of start and stop. */
 const READY_TIMEOUT_MS = 30000;
 const STOP_GRACE_MS = 30000;
@@ -79,7 +85,7 @@ function dockerdArgs(l: EngineLayout): string[] {
     '--default-address-pool', `base=${ENGINE_POOL},size=24`,
     '--ip', '127.0.0.1',
     '--exec-opt', 'native.cgroupdriver=cgroupfs',
-    '--cgroup-parent', `/${CGROUP_PARENT}`,
+    '--cgroup-parent', `/${cgroupParent(l.dir)}`,
     '--iptables=true',
     '--userland-proxy=false',
     '--dns', ENGINE_DNS,
@@ -108,9 +114,13 @@ export async function engineUp(l: EngineLayout = engineLayout()): Promise<Engine
   }
   let pid = enginePid(l);
   if (pid === undefined) {
+    fs.mkdirSync(l.dir, { recursive: true, mode: 0o700 });
+    const others = otherDockerds(l).filter((p) => cmdline(p).includes(`base=${ENGINE_POOL}`));
+    if (others.length > 0) {
+      throw new Error(`engine: another engine's dockerd (pid ${others.join(', ')}: ${cmdline(others[0]).slice(0, 160)}) uses the pool ${ENGINE_POOL}; stop it with its own RMQ_HA_ENGINE_DIR first`);
+    }
     await cleanLeftovers(l); // of a dockerd that died without engineDown
     await checkPoolIsFree();
-    fs.mkdirSync(l.dir, { recursive: true, mode: 0o700 });
     if (!fs.existsSync(l.stateFile)) {
       const saved: SavedHostState = {
         ipForward: fs.readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim(),
@@ -214,10 +224,11 @@ export async function engineDown(l: EngineLayout = engineLayout()): Promise<void
     await terminate(pid, STOP_GRACE_MS);
   }
   await cleanLeftovers(l, bridges);
-  await removeOurRules();
+  // The rules are the same for every engine (one pool): they stay while another engine runs.
+  if (otherDockerds(l).every((p) => !cmdline(p).includes(`base=${ENGINE_POOL}`))) await removeOurRules();
   const saved = readSaved(l);
   if (saved !== undefined) {
-    const others = otherDockerds();
+    const others = otherDockerds(l);
     if (!saved.dockerChainsBefore && others.length === 0) {
       await removeDockerChains(ENGINE_POOL);
       await setForwardPolicy(saved.forwardPolicy);
@@ -238,14 +249,20 @@ function readSaved(l: EngineLayout): SavedHostState | undefined {
   }
 }
 
-/** dockerd processes that are not this engine's. */
-function otherDockerds(): number[] {
+/** Live dockerd processes other than the one of layout `l` (by pid file). */
+function otherDockerds(l: EngineLayout): number[] {
+  const own = enginePid(l);
   const out: number[] = [];
   for (const e of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
+    if (!/^\d+$/.test(e) || Number(e) === own) continue;
     if (comm(Number(e)) === 'dockerd' && alive(Number(e))) out.push(Number(e));
   }
   return out;
+}
+
+/** True when some live dockerd runs with this layout's data root (pid file or not). */
+function ownDockerdRuns(l: EngineLayout): boolean {
+  return pidsMatching(`--data-root ${l.dataRoot} `).some((p) => comm(p) === 'dockerd' && alive(p));
 }
 
 /**
@@ -253,12 +270,13 @@ function otherDockerds(): number[] {
  * container processes in our cgroup, mounts under the state directory, bridges with pool addresses.
  */
 async function cleanLeftovers(l: EngineLayout, bridges: ReadonlySet<string> = new Set()): Promise<void> {
-  if (enginePid(l) !== undefined) return;
+  if (enginePid(l) !== undefined || ownDockerdRuns(l)) return;
+  const othersRun = otherDockerds(l).length > 0;
   // containerd and its shims carry the exec root in their command line (--config, -address).
-  const ours = pidsMatching(l.execRoot).filter((p) => /^containerd/.test(comm(p)));
+  const ours = pidsMatching(`${l.execRoot}/`).filter((p) => /^containerd/.test(comm(p)));
   await Promise.all(ours.map((p) => terminate(p, 5000)));
   for (const ctl of safeReaddir('/sys/fs/cgroup')) {
-    const base = path.join('/sys/fs/cgroup', ctl, CGROUP_PARENT);
+    const base = path.join('/sys/fs/cgroup', ctl, cgroupParent(l.dir));
     if (!fs.existsSync(base)) continue;
     for (const sub of [...safeReaddir(base).filter((d) => fs.statSync(path.join(base, d)).isDirectory()).map((d) => path.join(base, d)), base]) {
       for (const p of readProcs(sub)) {
@@ -289,7 +307,8 @@ async function cleanLeftovers(l: EngineLayout, bridges: ReadonlySet<string> = ne
   const names = new Set(bridges);
   for (const a of addrs) {
     const m = /^\d+:\s+(\S+)\s+inet\s+([\d.]+)\//.exec(a);
-    if (m && inPool(m[2]) && /^(br-[0-9a-f]{12}|docker0)$/.test(m[1])) names.add(m[1]);
+    // Bridges found by address only while no other dockerd runs (it could own them).
+    if (m && !othersRun && inPool(m[2]) && /^(br-[0-9a-f]{12}|docker0)$/.test(m[1])) names.add(m[1]);
   }
   for (const n of names) {
     if ((await run('ip', ['link', 'show', n])).code === 0) await run('ip', ['link', 'delete', n]);
