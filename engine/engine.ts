@@ -151,10 +151,9 @@ async function startDockerd(l: EngineLayout): Promise<number> {
   // Debian's containerd, runc, docker-init and docker-proxy, never another build on PATH.
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
   delete env.DOCKER_HOST;
-  // As docker.service does (LimitNOFILE=infinity): containers get their ulimits below dockerd's
-  // hard limit only (no CAP_SYS_RESOURCE), and this shell's may be low (20000 here; nodes ask 65536).
-  // Raising a hard limit needs CAP_SYS_RESOURCE, which a sandbox may not grant: each limit is
-  // raised only when that works (else dockerd keeps this process's limit).
+  // As docker.service does (LimitNOFILE=infinity): containers get ulimits up to dockerd's hard
+  // limit only, and ours may be low (nodes ask nofile 65536). Raising a hard limit needs
+  // CAP_SYS_RESOURCE, which a sandbox may withhold: each limit is raised only where that works.
   const nrOpen = fs.readFileSync('/proc/sys/fs/nr_open', 'utf8').trim();
   const limits: string[] = [];
   for (const lim of [`--nofile=${nrOpen}:${nrOpen}`, '--nproc=unlimited:unlimited', '--core=unlimited:unlimited']) {
@@ -173,6 +172,14 @@ async function startDockerd(l: EngineLayout): Promise<number> {
     await sleep(200);
   }
   const why = exited ?? `did not answer on ${l.socket} within ${READY_TIMEOUT_MS / 1000} s`;
+  // A concurrent engineUp may have won the race for the pid file: use its dockerd.
+  const winner = enginePid(l);
+  if (winner !== undefined && winner !== pid) {
+    for (let i = 0; i < READY_TIMEOUT_MS / 200; i++) {
+      if ((await engineVersion(l.socket)) !== undefined) return winner;
+      await sleep(200);
+    }
+  }
   await terminate(pid, 5000);
   await cleanLeftovers(l);
   const tail = fs.readFileSync(l.log, 'utf8').trim().split('\n').slice(-8).join('\n');
