@@ -86,7 +86,7 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
   const loadBalancer = planLoadBalancer(spec, addresses, lbDir);
   const secrets = [...baseSecrets(spec), ...topologySecrets(spec)];
   // Only HAProxy's stats page has a password; nginx's status page is loopback-only instead.
-  if (loadBalancer?.kind === 'haproxy') secrets.push({ name: 'lb_stats_password', source: { generate: { length: 24 } }, description: `password of the ${loadBalancer.kind} status page` });
+  if (loadBalancer?.kind === 'haproxy') secrets.push({ name: 'lb_stats_password', source: spec.loadBalancer.statsPassword, description: `password of the ${loadBalancer.kind} status page` });
   const declared = new Set(secrets.map((s) => s.name));
   for (const n of nodes) {
     for (const f of [n.config, n.enabledPlugins, n.definitions, ...(loadBalancer ? [loadBalancer.config] : [])]) {

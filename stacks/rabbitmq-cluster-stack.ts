@@ -33,7 +33,9 @@ export class RabbitMqClusterStack extends TerraformStack {
     this.spec = parseClusterSpec(props.spec, `stack ${id}`);
     this.plan = buildPlan(this.spec);
     new LocalBackend(this, { path: props.statePath ?? 'terraform.tfstate' });
-    new RandomProvider(this, 'random');
+    // hashicorp/random only when a secret is generated: a stack whose secrets all come from
+    // variables needs no provider beyond its target's.
+    if (this.plan.secrets.some((s) => 'generate' in s.source)) new RandomProvider(this, 'random');
 
     const secrets = new ClusterSecrets(this, 'secrets', { secrets: this.plan.secrets });
     const secretToken = secrets.token.bind(secrets);

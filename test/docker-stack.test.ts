@@ -109,6 +109,19 @@ describe('Docker stack: what matters', () => {
     expect(cs.map((c) => c.ports.map((p) => p.external))).toEqual([[5673, 15673], [5674, 15674], [5675, 15675]]);
   });
 
+  test('every secret from a variable (stats password too): no hashicorp/random, so only the docker provider is needed', () => {
+    const v = synth({
+      name: 'rmq',
+      nodes: 3,
+      credentials: { adminPassword: { variable: 'rmq_admin' }, erlangCookie: { variable: 'rmq_cookie' } },
+      loadBalancer: { statsPassword: { variable: 'rmq_stats' } },
+    }) as Synth & { terraform: { required_providers: Record<string, unknown> }; variable: Record<string, unknown> };
+    expect(Object.keys(v.terraform.required_providers)).toEqual(['docker']);
+    expect(v.resource.random_password).toBeUndefined();
+    expect(Object.keys(v.variable).sort()).toEqual(['rmq_admin', 'rmq_cookie', 'rmq_stats']);
+    expect(upload(lbContainer(v), 'haproxy.cfg').content).toContain('stats auth operator:${var.rmq_stats}');
+  });
+
   test('no secret literal anywhere: passwords and cookie are Terraform references, placeholders all resolved', () => {
     const text = JSON.stringify(s);
     expect(text).not.toContain('{{secret:');
@@ -142,7 +155,7 @@ describe('Docker stack: what matters', () => {
     expect(lb.upload).toEqual([expect.objectContaining({ file: '/usr/local/etc/haproxy/haproxy.cfg', permissions: '0444' })]);
     const cfg = lb.upload[0].content;
     expect(cfg).toContain('stats auth operator:${random_password.lb_stats_password.result}');
-    for (const n of ['rmq-0', 'rmq-1', 'rmq-2']) expect(cfg).toMatch(new RegExp(`^\\s*server ${n} ${n}:5672$`, "m"));
+    for (const n of ['rmq-0', 'rmq-1', 'rmq-2']) expect(cfg).toMatch(new RegExp(`^\\s*server ${n} ${n}:5672 port 15692$`, "m"));
     expect(cfg).toMatch(/bind 0\.0\.0\.0:5672/); // inside the container; the host side is loopback
     expect(lb.ports.map((p) => [p.internal, p.external, p.ip])).toEqual([[5672, 5672, '127.0.0.1'], [15672, 15672, '127.0.0.1'], [8404, 8404, '127.0.0.1']]);
     expect(lb.depends_on).toEqual(['docker_container.node_0', 'docker_container.node_1', 'docker_container.node_2']);

@@ -304,7 +304,7 @@ describe('checkKubernetesStack: load balancer rules', () => {
     expect(wrongPort).toEqual([expect.stringMatching(/pool rabbitmq_management \(behind the management listener :15672\) sends pod rmq-server-0 to port 5672, not its management port 15672/)]);
     const notAPort = problemsAfter(h, (j) => setHaproxyCfg(j, (t) => t.replace('rmq-server-0.rmq-nodes.rabbitmq.svc.cluster.local:5672', 'rmq-server-0.rmq-nodes.rabbitmq.svc.cluster.local:5673')));
     expect(notAPort).toEqual(
-      expect.arrayContaining([expect.stringMatching(/pool rabbitmq_amqp has "server rmq-server-0 rmq-server-0\.rmq-nodes\.rabbitmq\.svc\.cluster\.local:5673": port 5673 is not a container port of kubernetes_stateful_set_v1\.server/)]),
+      expect.arrayContaining([expect.stringMatching(/pool rabbitmq_amqp has "server rmq-server-0 rmq-server-0\.rmq-nodes\.rabbitmq\.svc\.cluster\.local:5673 port 15692": port 5673 is not a container port of kubernetes_stateful_set_v1\.server/)]),
     );
   });
 
@@ -329,7 +329,7 @@ describe('checkKubernetesStack: load balancer rules', () => {
     for (const short of ['rmq-server-1.rmq-nodes.rabbitmq', 'rmq-server-1.rmq-nodes.rabbitmq.svc']) {
       const p = problemsAfter(h, (j) => setHaproxyCfg(j, (t) => swap(t, `server rmq-server-1 ${fqdn}:5672`, `server rmq-server-1 ${short}:5672`)));
       expect(p).toEqual([
-        `kubernetes_deployment_v1.load_balancer: haproxy.cfg pool rabbitmq_amqp has "server rmq-server-1 ${short}:5672": ${short} is not fully qualified; the proxy resolves it at run time without search domains, so it never resolves: use ${fqdn}`,
+        `kubernetes_deployment_v1.load_balancer: haproxy.cfg pool rabbitmq_amqp has "server rmq-server-1 ${short}:5672 port 15692": ${short} is not fully qualified; the proxy resolves it at run time without search domains, so it never resolves: use ${fqdn}`,
       ]);
     }
     // The form the toolkit generated before clusterDomain: every server of the config is reported.

@@ -20,7 +20,8 @@ describe('loadBalancerSpec', () => {
       serverTimeout: 180,
       connectTimeoutSeconds: 5,
       retries: 3,
-      healthCheck: { interSeconds: 5, fastInterSeconds: 1, fall: 3, rise: 2, timeoutSeconds: 3 },
+      healthCheck: { interSeconds: 2, fastInterSeconds: 1, fall: 3, rise: 2, timeoutSeconds: 2 },
+      statsPassword: { generate: { length: 24 } },
       passiveCheck: { maxFails: 2, failTimeoutSeconds: 10 },
       ports: { amqp: 5672, management: 15672, stats: 8404, prometheus: 15692 },
       bindAddress: '127.0.0.1',
@@ -41,7 +42,7 @@ describe('loadBalancerSpec', () => {
 
   test('partial nested objects keep the other defaults', () => {
     const lb = loadBalancerSpec.parse({ healthCheck: { fall: 5 }, ports: { amqp: 5673 } });
-    expect(lb.healthCheck).toEqual({ interSeconds: 5, fastInterSeconds: 1, fall: 5, rise: 2, timeoutSeconds: 3 });
+    expect(lb.healthCheck).toEqual({ interSeconds: 2, fastInterSeconds: 1, fall: 5, rise: 2, timeoutSeconds: 2 });
     expect(lb.ports).toEqual({ amqp: 5673, management: 15672, stats: 8404, prometheus: 15692 });
   });
 
