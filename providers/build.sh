@@ -17,6 +17,8 @@
 set -euo pipefail
 
 TERRAFORM_VERSION=1.11.4
+# Its release commit (12 hex): the commit of the nested modules' pseudo-versions whose time is v1.11.4's.
+TERRAFORM_COMMIT=35645b8fca68
 # type namespace version repository release-commit pseudo-version version-variable(- if none)
 # The docker provider is 3.7.0, not 3.6.2: 3.6.2 panics on a container's `cpus` (upstream #759, fixed by #771).
 # Each go.mod keeps a module path the v2+/v3+ tags are no valid Go versions for, hence pseudo-versions.
@@ -100,6 +102,36 @@ build_provider() {
   log "$ns/$type $version: built in $((SECONDS - started)) s ($(du -m "$bin" | cut -f1) MB)"
 }
 
+# build_terraform <out>: terraform from the Go module proxy. `go install ...terraform@v1.11.4` is
+# refused (its go.mod replaces nested modules with local folders, which its module zip leaves out),
+# so: the module zip, plus each nested module at the release commit's pseudo-version (same commit
+# time, hashes checked against sum.golang.org) copied into its folder, built as the main module.
+build_terraform() {
+  local out="$1" src="$work/terraform" json dir ts started=$SECONDS logf="$cache/logs/build-terraform-$TERRAFORM_VERSION.log"
+  log "terraform $TERRAFORM_VERSION not on PATH: building github.com/hashicorp/terraform@v$TERRAFORM_VERSION (log in $logf)"
+  json="$(cd "$work" && "$GO" mod download -json "github.com/hashicorp/terraform@v$TERRAFORM_VERSION" 2>&1)" || die "terraform v$TERRAFORM_VERSION from the Go module proxy: $json"
+  dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$json")"
+  mkdir -p "$src" && cp -R "$dir/." "$src" && chmod -R u+w "$src"
+  # `godebug tlskyber=0` (Go 1.23's draft Kyber key exchange off) is an unknown setting since Go 1.26,
+  # where that draft is gone anyway: drop the line or go refuses the go.mod.
+  sed -i '/^godebug tlskyber=/d' "$src/go.mod"
+  ts="$(cd "$work" && "$GO" list -m -f '{{.Time.UTC.Format "20060102150405"}}' "github.com/hashicorp/terraform@v$TERRAFORM_VERSION")"
+  local mod rel ver
+  while read -r mod rel; do
+    ver="v0.0.0-$ts-$TERRAFORM_COMMIT"
+    json="$(cd "$work" && "$GO" mod download -json "$mod@$ver" 2>&1)" || die "$mod@$ver: $json"
+    dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$json")"
+    mkdir -p "$src/$rel" && cp -R "$dir/." "$src/$rel" && chmod -R u+w "$src/$rel"
+  done < <(sed -n 's|^replace \(github.com/hashicorp/terraform/[^ ]*\) => \./\(.*\)$|\1 \2|p' "$src/go.mod")
+  if ! (cd "$src" && "$GO" build -trimpath -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$out.tmp" .) >"$logf" 2>&1; then
+    rm -f "$out.tmp"
+    tail -20 "$logf" >&2
+    die "building terraform $TERRAFORM_VERSION failed; see $logf"
+  fi
+  mv "$out.tmp" "$out"
+  log "terraform $TERRAFORM_VERSION: built in $((SECONDS - started)) s"
+}
+
 # The terraform binary: the one on PATH at $TERRAFORM_VERSION, else one built from the Go module proxy.
 terraform_binary() {
   local tf
@@ -109,13 +141,7 @@ terraform_binary() {
     return 0
   fi
   tf="$cache/bin/terraform-$TERRAFORM_VERSION"
-  if [ ! -x "$tf" ]; then
-    log "terraform $TERRAFORM_VERSION not on PATH: go install github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
-    mkdir -p "$work/gobin"
-    (cd "$work" && GOFLAGS=-buildvcs=false GOBIN="$work/gobin" "$GO" install -trimpath -ldflags "-s -w" "github.com/hashicorp/terraform@v$TERRAFORM_VERSION") \
-      >"$cache/logs/build-terraform.log" 2>&1 || { tail -20 "$cache/logs/build-terraform.log" >&2; die "building terraform $TERRAFORM_VERSION failed"; }
-    mv "$work/gobin/terraform" "$tf"
-  fi
+  [ -x "$tf" ] || build_terraform "$tf"
   TF_CLI_CONFIG_FILE=/dev/null "$tf" version -json 2>/dev/null | grep -q "\"terraform_version\": \"$TERRAFORM_VERSION\"" \
     || die "$tf does not report terraform $TERRAFORM_VERSION"
   echo "$tf"
