@@ -5,10 +5,10 @@
 #
 #   export TF_CLI_CONFIG_FILE="$(bash providers/build.sh | tail -1)"
 #
-# Nothing comes from the Terraform registry. Sources, in order:
-#   1. the Go module proxy, at the pseudo-version of the release commit (checked against sum.golang.org);
-#   2. a git mirror of the provider repository, $RMQ_HA_PROVIDER_MIRRORS/<owner>+<name>/repo
-#      (default /work/.mirror), at the release commit (full hash below), exported with git archive.
+# Nothing comes from the Terraform registry: every source is a module zip from the Go module proxy
+# (hashes checked against sum.golang.org), and nothing else. A provider whose pinned revision the
+# proxy does not serve is reported as unavailable (a line "unavailable <ns>/<type> <version>: <why>"
+# on stdout) and left out of the CLI config; stacks that need it cannot be initialised here.
 # The provider's own go.mod/go.sum pin every dependency (fetched from the Go module proxy).
 # Binaries are cached in ${RMQ_HA_CACHE:-/var/cache/rmq-ha}/providers, keyed by version: a provider
 # is rebuilt only when its binary is missing. Terraform is the one on PATH when it is
@@ -19,13 +19,17 @@ set -euo pipefail
 TERRAFORM_VERSION=1.11.4
 # Its release commit (12 hex): the commit of the nested modules' pseudo-versions whose time is v1.11.4's.
 TERRAFORM_COMMIT=35645b8fca68
-# type namespace version repository release-commit pseudo-version version-variable(- if none)
-# The docker provider is 3.7.0, not 3.6.2: 3.6.2 panics on a container's `cpus` (upstream #759, fixed by #771).
-# Each go.mod keeps a module path the v2+/v3+ tags are no valid Go versions for, hence pseudo-versions.
+# type namespace version module pseudo-version version-variable(- if none)
+# docker: the proxy serves one revision of kreuzwerker/terraform-provider-docker, commit 96d331c98ff4
+# (2026-09-16), whose CHANGELOG tops at v4.6.0 (released 2026-09-01): built and installed as 4.6.0.
+# (3.6.2, which the @cdktf/provider-docker bindings name, panics on a container's `cpus`: upstream
+# #759, fixed by #771 in 3.7.0; the proxy refuses the 3.7.0 to 4.5.0 release commits.)
+# random 3.7.2 and kubernetes 2.38.0: the proxy refuses their release commits (403 "This module
+# version is not available"); their go.mod module paths make v2+/v3+ tags no valid Go versions.
 PROVIDERS=(
-  "docker kreuzwerker 3.7.0 kreuzwerker/terraform-provider-docker 7d3c0444390d917e64b185374d4e8850304e135d v0.0.0-20250819080526-7d3c0444390d main.version"
-  "random hashicorp 3.7.2 hashicorp/terraform-provider-random bc2ddb552b4676d16997987a9bf2875c7b98d342 v1.3.2-0.20250422105519-bc2ddb552b46 -"
-  "kubernetes hashicorp 2.38.0 hashicorp/terraform-provider-kubernetes be88f44271050f69d52f410bca388834afedfe71 v1.13.4-0.20250721172020-be88f4427105 -"
+  "docker kreuzwerker 4.6.0 github.com/kreuzwerker/terraform-provider-docker v0.0.0-20260916201441-96d331c98ff4 main.version"
+  "random hashicorp 3.7.2 github.com/hashicorp/terraform-provider-random v1.3.2-0.20250422105519-bc2ddb552b46 -"
+  "kubernetes hashicorp 2.38.0 github.com/hashicorp/terraform-provider-kubernetes v1.13.4-0.20250721172020-be88f4427105 -"
 )
 
 log() { echo "providers: $*" >&2; }
@@ -45,53 +49,40 @@ flock 9
 work="$(mktemp -d "$cache/work.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# fetch_source <repo> <commit> <pseudo-version> <dest>: the provider's source tree at the release commit.
+# fetch_source <module> <pseudo-version> <dest>: the provider's source tree from the Go module proxy;
+# on refusal prints the proxy's message on stdout and returns 1.
 fetch_source() {
-  local repo="$1" commit="$2" pseudo="$3" dest="$4" json dir gitdir
-  mkdir -p "$dest"
-  if json="$(cd "$work" && "$GO" mod download -json "github.com/$repo@$pseudo" 2>/dev/null)"; then
-    dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$json")"
-    if [ -n "$dir" ] && [ -f "$dir/go.mod" ]; then
-      log "$repo: source github.com/$repo@$pseudo from the Go module proxy"
-      cp -R "$dir/." "$dest" && chmod -R u+w "$dest"
-      return 0
-    fi
+  local module="$1" pseudo="$2" dest="$3" json dir
+  if ! json="$(cd "$work" && "$GO" mod download -json "$module@$pseudo" 2>&1)"; then
+    sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' <<<"$json" | sed 's/\\[nt]/ /g' | head -1
+    return 1
   fi
-  log "$repo: the Go module proxy does not serve github.com/$repo@$pseudo: $(sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' <<<"${json:-}" | sed 's/\\[nt]/ /g' | head -1)"
-  gitdir="${RMQ_HA_PROVIDER_MIRRORS:-/work/.mirror}/${repo/\//+}/repo"
-  git -C "$gitdir" cat-file -e "$commit^{commit}" 2>/dev/null \
-    || die "$repo: no source: the Go module proxy refuses $pseudo and there is no git mirror with commit $commit at $gitdir (set RMQ_HA_PROVIDER_MIRRORS to a folder of <owner>+<name>/repo mirrors)"
-  # A mirror may lack large blobs: tolerated for tests, test data and docs only (the build needs no others).
-  local excludes=() status path tree="$dest.tree"
-  git -C "$gitdir" ls-tree -r "$commit" | awk -F'\t' '{ split($1, a, " "); if (a[2] == "blob") print a[3] "\t" $2 }' >"$tree"
-  cut -f1 "$tree" | git -C "$gitdir" cat-file --batch-check='%(objectname)' >"$tree.check"
-  while IFS=$'\t' read -r status path; do
-    case "$status" in *" missing") ;; *) continue ;; esac
-    case "$path" in
-      *_test.go | */testdata/* | testdata/* | docs/* | examples/* | *.md) excludes+=(":(exclude,literal)$path") ;;
-      *) die "$repo: the git mirror $gitdir lacks $path (blob ${status% missing}) at $commit" ;;
-    esac
-  done < <(paste "$tree.check" <(cut -f2 "$tree"))
-  log "$repo: source commit $commit from the git mirror $gitdir${excludes:+ (without ${#excludes[@]} missing test/doc files)}"
-  # (git archive still reports the excluded missing blobs on stderr, and exits 0.)
-  git -C "$gitdir" archive --format=tar "$commit" -- . "${excludes[@]}" 2>"$tree.err" | tar -x -C "$dest" \
-    || { cat "$tree.err" >&2; die "$repo: git archive $commit from $gitdir failed"; }
+  dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$json")"
+  [ -n "$dir" ] && [ -f "$dir/go.mod" ] || { echo "no module directory in: $json"; return 1; }
+  mkdir -p "$dest" && cp -R "$dir/." "$dest" && chmod -R u+w "$dest"
 }
 
-# build_provider <type> <ns> <version> <repo> <commit> <pseudo> <version-var>
+available=()
+unavailable=()
+
+# build_provider <type> <ns> <version> <module> <pseudo> <version-var>
 build_provider() {
-  local type="$1" ns="$2" version="$3" repo="$4" commit="$5" pseudo="$6" var="$7"
+  local type="$1" ns="$2" version="$3" module="$4" pseudo="$5" var="$6"
   local dir="$mirror/registry.terraform.io/$ns/$type/$version/$platform"
   local bin="$dir/terraform-provider-${type}_v$version"
-  if [ -x "$bin" ]; then
-    log "$ns/$type $version: cached ($bin)"
+  if [ -x "$bin" ] && [ "$(cat "$bin.source" 2>/dev/null)" = "$module@$pseudo" ]; then
+    log "$ns/$type $version: cached ($bin, from $module@$pseudo)"
+    available+=("$type $ns $version")
     return 0
   fi
-  [ "${pseudo##*-}" = "${commit:0:12}" ] || die "$repo: pseudo-version $pseudo does not name commit $commit"
-  local src="$work/$type" ldflags="-s -w" started=$SECONDS logf="$cache/logs/build-$type-$version.log"
-  fetch_source "$repo" "$commit" "$pseudo" "$src"
+  local src="$work/$type" ldflags="-s -w" started=$SECONDS logf="$cache/logs/build-$type-$version.log" why
+  if ! why="$(fetch_source "$module" "$pseudo" "$src")"; then
+    log "$ns/$type $version: unavailable: the Go module proxy refuses $module@$pseudo: $why"
+    unavailable+=("$ns/$type $version: the Go module proxy refuses $module@$pseudo ($why)")
+    return 0
+  fi
   [ "$var" = - ] || ldflags="$ldflags -X $var=$version"
-  log "$ns/$type $version: go build (a few minutes the first time; log in $logf)"
+  log "$ns/$type $version: go build of $module@$pseudo (minutes the first time; log in $logf)"
   mkdir -p "$dir"
   if ! (cd "$src" && "$GO" build -trimpath -ldflags "$ldflags" -o "$bin.tmp" .) >"$logf" 2>&1; then
     rm -f "$bin.tmp"
@@ -99,7 +90,9 @@ build_provider() {
     die "$ns/$type $version: go build failed in $src (GOFLAGS=$GOFLAGS); see $logf"
   fi
   mv "$bin.tmp" "$bin"
+  echo "$module@$pseudo" >"$bin.source"
   log "$ns/$type $version: built in $((SECONDS - started)) s ($(du -m "$bin" | cut -f1) MB)"
+  available+=("$type $ns $version")
 }
 
 # build_terraform <out>: terraform from the Go module proxy. `go install ...terraform@v1.11.4` is
@@ -151,6 +144,7 @@ for p in "${PROVIDERS[@]}"; do
   # shellcheck disable=SC2086
   build_provider $p
 done
+[ ${#available[@]} -gt 0 ] || die "no provider could be built: ${unavailable[*]}"
 terraform="$(terraform_binary)"
 
 config="$cache/terraformrc"
@@ -161,11 +155,11 @@ config="$cache/terraformrc"
   echo "  filesystem_mirror {"
   echo "    path    = \"$mirror\""
   printf '    include = ['; sep=''
-  for p in "${PROVIDERS[@]}"; do set -- $p; printf '%s"registry.terraform.io/%s/%s"' "$sep" "$2" "$1"; sep=', '; done
+  for p in "${available[@]}"; do set -- $p; printf '%s"registry.terraform.io/%s/%s"' "$sep" "$2" "$1"; sep=', '; done
   echo "]"
   echo "  }"
   printf '  direct {\n    exclude = ['; sep=''
-  for p in "${PROVIDERS[@]}"; do set -- $p; printf '%s"registry.terraform.io/%s/%s"' "$sep" "$2" "$1"; sep=', '; done
+  for p in "${available[@]}"; do set -- $p; printf '%s"registry.terraform.io/%s/%s"' "$sep" "$2" "$1"; sep=', '; done
   echo "]"
   echo "  }"
   echo "}"
@@ -176,21 +170,21 @@ mv "$work/terraformrc" "$config"
 # every binary answers the plugin handshake (providers schema starts each one). Done again only when
 # a binary changed; the schema is kept for reviewers and tests ($cache/schema.json).
 stamp="$cache/verified"
-sums="$(for p in "${PROVIDERS[@]}"; do set -- $p; sha256sum "$mirror/registry.terraform.io/$2/$1/$3/$platform/terraform-provider-$1_v$3"; done; echo "$terraform")"
+sums="$(for p in "${available[@]}"; do set -- $p; sha256sum "$mirror/registry.terraform.io/$2/$1/$3/$platform/terraform-provider-$1_v$3"; done; echo "$terraform")"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$sums" ] || [ ! -s "$cache/schema.json" ]; then
   check="$work/check"
   mkdir -p "$check"
   {
     echo 'terraform {'
     echo '  required_providers {'
-    for p in "${PROVIDERS[@]}"; do set -- $p; echo "    $1 = { source = \"$2/$1\", version = \"= $3\" }"; done
+    for p in "${available[@]}"; do set -- $p; echo "    $1 = { source = \"$2/$1\", version = \"= $3\" }"; done
     echo '  }'
     echo '}'
   } >"$check/main.tf"
   (cd "$check" && TF_CLI_CONFIG_FILE="$config" "$terraform" init -backend=false -input=false -no-color) >"$cache/logs/check.log" 2>&1 \
     || { tail -20 "$cache/logs/check.log" >&2; die "terraform init from the mirror failed; see $cache/logs/check.log"; }
   got="$(cd "$check" && TF_CLI_CONFIG_FILE="$config" "$terraform" version -json)"
-  for p in "${PROVIDERS[@]}"; do
+  for p in "${available[@]}"; do
     set -- $p
     grep -q "\"registry.terraform.io/$2/$1\": \"$3\"" <<<"$got" || die "terraform selected no $2/$1 $3: $got"
   done
@@ -198,8 +192,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$sums" ] || [ ! -s "$cache/schema.json" ]
     || { tail -20 "$cache/logs/check.log" >&2; die "terraform providers schema failed (a provider did not start); see $cache/logs/check.log"; }
   mv "$work/schema.json" "$cache/schema.json"
   echo "$sums" >"$stamp"
-  log "checked: terraform installs $(for p in "${PROVIDERS[@]}"; do set -- $p; printf '%s/%s %s, ' "$2" "$1" "$3"; done)and each answers the plugin handshake"
+  log "checked: terraform installs $(for p in "${available[@]}"; do set -- $p; printf '%s/%s %s, ' "$2" "$1" "$3"; done)and each answers the plugin handshake"
 fi
 
+for u in "${unavailable[@]}"; do echo "unavailable $u"; done
 echo "terraform $terraform"
 echo "$config"

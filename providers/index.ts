@@ -12,6 +12,8 @@ export interface Providers {
   readonly terraform: string;
   /** Absolute path of the CLI config: filesystem mirror of the built providers, shared plugin cache. */
   readonly cliConfig: string;
+  /** Pinned providers that could not be built (`<ns>/<type> <version>: why`), left out of the CLI config. */
+  readonly unavailable: readonly string[];
 }
 
 /** providers/build.sh, from the sources (providers/) or from the build (dist/providers/). */
@@ -28,7 +30,8 @@ export function parseBuildOutput(stdout: string): Providers {
   const cliConfig = lines[lines.length - 1];
   const tfLine = lines.find((l) => l.startsWith('terraform '));
   if (!cliConfig || !tfLine || !path.isAbsolute(cliConfig)) throw new Error(`providers/build.sh printed no terraform and CLI config paths:\n${stdout}`);
-  return { terraform: tfLine.slice('terraform '.length), cliConfig };
+  const unavailable = lines.filter((l) => l.startsWith('unavailable ')).map((l) => l.slice('unavailable '.length));
+  return { terraform: tfLine.slice('terraform '.length), cliConfig, unavailable };
 }
 
 let pending: Promise<Providers> | undefined;

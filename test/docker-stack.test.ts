@@ -52,9 +52,9 @@ describe('Docker stack: what matters', () => {
   const s = synth({ name: 'rmq', nodes: 3 });
   const cs = containers(s);
 
-  test('required_providers pins kreuzwerker/docker 3.7.0 (3.6.2 panics on cpus: upstream #759, fixed by #771)', () => {
+  test('required_providers pins kreuzwerker/docker 4.6.0 (3.6.2 panics on cpus: upstream #759, fixed by #771; 4.6.0 is what the Go module proxy serves)', () => {
     const tf = (s as unknown as { terraform: { required_providers: Record<string, { source: string; version: string }> } }).terraform;
-    expect(DOCKER_PROVIDER_VERSION).toBe('3.7.0');
+    expect(DOCKER_PROVIDER_VERSION).toBe('4.6.0');
     expect(tf.required_providers.docker).toEqual({ source: 'kreuzwerker/docker', version: DOCKER_PROVIDER_VERSION });
   });
 
