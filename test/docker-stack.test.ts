@@ -5,6 +5,7 @@ import { listEnvironmentFiles, loadSpecFile } from '../spec/load';
 import type { ClusterSpecInput } from '../spec/cluster';
 import { toTerraformText } from '../constructs/private/terraform-text';
 import { DOCKER_PROVIDER_VERSION } from '../stacks/private/docker-target';
+import { goDuration } from '../constructs/docker/rabbitmq-node';
 
 interface Synth {
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -22,7 +23,7 @@ type Container = {
   name: string;
   hostname: string;
   upload: Array<{ file: string; content: string; permissions: string }>;
-  healthcheck: { test: string[] };
+  healthcheck: { test: string[]; interval?: string; timeout?: string; start_period?: string };
   networks_advanced: Array<{ aliases: string[] }>;
   ports: Array<{ internal: number; external: number; ip: string }>;
   volumes: Array<{ volume_name: string; container_path: string }>;
@@ -87,8 +88,14 @@ describe('Docker stack: what matters', () => {
     expect(cs[0].entrypoint[2]).not.toMatch(/reset|join_cluster/);
   });
 
-  test('health check runs rabbitmq-diagnostics', () => {
+  test('health check runs rabbitmq-diagnostics; durations as the provider reads them back (ForceNew block)', () => {
     expect(cs[0].healthcheck.test).toEqual(['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms']);
+    // `60s` in the config against `1m0s` in the state replaced every node on every apply.
+    expect(cs[0].healthcheck).toEqual(expect.objectContaining({ interval: '30s', timeout: '20s', start_period: '1m0s' }));
+    expect(goDuration(90)).toBe('1m30s');
+    expect(goDuration(3600)).toBe('1h0m0s');
+    // No swap, and no engine default (2 x memory) for the next plan to undo.
+    expect((cs[0] as unknown as { memory_swap: number; memory: number }).memory_swap).toBe((cs[0] as unknown as { memory: number }).memory);
   });
 
   test('nodes stop cleanly on docker stop and on a Terraform destroy or replace (provider default 0 s would SIGKILL)', () => {

@@ -17,6 +17,20 @@ export const NODE_HEALTHCHECK = ['CMD-SHELL', 'rabbitmq-diagnostics -q check_run
  */
 export const NODE_STOP_GRACE_SECONDS = 120;
 
+/**
+ * A duration as Go's time.Duration prints it (`30s`, `1m0s`, `1h0m0s`). The docker provider reads a
+ * container's health check back in that form and the block is ForceNew: `60s` in the config against
+ * `1m0s` in the state replaced every node container on every apply (seen on a real engine).
+ */
+export function goDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
+}
+
 /** Data directory of the official image (also the home of the rabbitmq user, uid 999). */
 const DATA_DIR = '/var/lib/rabbitmq';
 
@@ -84,7 +98,7 @@ export class RabbitmqNode extends Construct {
               { internal: a.amqpPort, external: np.amqpBase + a.index, ip: spec.network.bindAddress, protocol: 'tcp' },
               { internal: a.managementPort, external: np.managementBase + a.index, ip: spec.network.bindAddress, protocol: 'tcp' },
             ],
-      healthcheck: { test: NODE_HEALTHCHECK, interval: '30s', timeout: '20s', retries: 3, startPeriod: '60s' },
+      healthcheck: { test: NODE_HEALTHCHECK, interval: goDuration(30), timeout: goDuration(20), retries: 3, startPeriod: goDuration(60) },
       restart: 'unless-stopped',
       stopTimeout: NODE_STOP_GRACE_SECONDS,
       destroyGraceSeconds: NODE_STOP_GRACE_SECONDS,
@@ -92,6 +106,9 @@ export class RabbitmqNode extends Construct {
       // (the health check runs rabbitmq-diagnostics every 30 s).
       init: true,
       memory: Math.floor(spec.resources.memory / 1024 ** 2),
+      // No swap (memory + swap = memory): a swapping node stalls every queue it leads. Set
+      // explicitly because the engine otherwise reports 2 x memory, which every plan would undo.
+      memorySwap: Math.floor(spec.resources.memory / 1024 ** 2),
       cpus: String(spec.resources.cpus),
       ulimit: [{ name: 'nofile', soft: spec.resources.fileDescriptors, hard: spec.resources.fileDescriptors }],
       labels: [
