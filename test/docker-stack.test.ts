@@ -5,7 +5,7 @@ import { listEnvironmentFiles, loadSpecFile } from '../spec/load';
 import type { ClusterSpecInput } from '../spec/cluster';
 import { toTerraformText } from '../constructs/private/terraform-text';
 import { DOCKER_PROVIDER_VERSION } from '../stacks/private/docker-target';
-import { goDuration } from '../constructs/docker/rabbitmq-node';
+import { cpusText, goDuration } from '../constructs/docker/rabbitmq-node';
 
 interface Synth {
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -94,6 +94,9 @@ describe('Docker stack: what matters', () => {
     expect(cs[0].healthcheck).toEqual(expect.objectContaining({ interval: '30s', timeout: '20s', start_period: '1m0s' }));
     expect(goDuration(90)).toBe('1m30s');
     expect(goDuration(3600)).toBe('1h0m0s');
+    // cpus too forces a new container: written as the provider reads it back.
+    expect((cs[0] as unknown as { cpus: string }).cpus).toBe('2.0');
+    expect([1, 2, 1.5, 0.25].map(cpusText)).toEqual(['1.0', '2.0', '1.5', '0.25']);
     // No swap, and no engine default (2 x memory) for the next plan to undo.
     expect((cs[0] as unknown as { memory_swap: number; memory: number }).memory_swap).toBe((cs[0] as unknown as { memory: number }).memory);
   });

@@ -31,6 +31,17 @@ export function goDuration(seconds: number): string {
   return `${s}s`;
 }
 
+/**
+ * CPUs as the docker provider reads them back (its nanoInt64ToDecimalString): a whole number with
+ * one decimal (`1.0`, `2.0`), a fraction without trailing zeros (`1.5`). `cpus` forces a new
+ * container: `1` in the config against `1.0` in the state replaced every node on every apply.
+ */
+export function cpusText(cpus: number): string {
+  const fixed = cpus.toFixed(9);
+  if ((fixed.match(/0/g) ?? []).length === 9) return cpus.toFixed(1);
+  return fixed.replace(/0+$/, '');
+}
+
 /** Data directory of the official image (also the home of the rabbitmq user, uid 999). */
 const DATA_DIR = '/var/lib/rabbitmq';
 
@@ -109,7 +120,7 @@ export class RabbitmqNode extends Construct {
       // No swap (memory + swap = memory): a swapping node stalls every queue it leads. Set
       // explicitly because the engine otherwise reports 2 x memory, which every plan would undo.
       memorySwap: Math.floor(spec.resources.memory / 1024 ** 2),
-      cpus: String(spec.resources.cpus),
+      cpus: cpusText(spec.resources.cpus),
       ulimit: [{ name: 'nofile', soft: spec.resources.fileDescriptors, hard: spec.resources.fileDescriptors }],
       labels: [
         { label: 'rmq-ha.cluster', value: spec.name },
