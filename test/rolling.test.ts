@@ -49,7 +49,10 @@ describe('rolling procedure (Docker)', () => {
     ]);
     const s = p.steps[0];
     expect(s.reason).toMatch(/container definition changes/);
-    expect(s.before).toEqual([expect.stringMatching(/^docker exec rmq-2 rabbitmq-diagnostics check_if_node_is_quorum_critical/)]);
+    expect(s.before).toEqual([
+      expect.stringMatching(/^docker exec rmq-2 rabbitmq-diagnostics check_if_node_is_quorum_critical/),
+      expect.stringMatching(/^docker exec rmq-2 rabbitmq-upgrade drain /),
+    ]);
     expect(s.apply).toBe('terraform apply -target=docker_container.node_2');
     expect(s.after).toEqual([
       expect.stringMatching(/^until docker exec rmq-2 rabbitmq-diagnostics -q check_running; do sleep 5; done/),
@@ -119,7 +122,7 @@ describe('rolling procedure (Docker)', () => {
     const d = diffStacks(before, after);
     const text = formatReview('x', buildReview(stack.plan, after), d, rollingProcedure(before, after, d));
     expect(text).toMatch(/Rolling procedure: 2 node\(s\), one at a time, instead of one terraform apply/);
-    expect(text).toMatch(/ {2}1\. replace rabbit@rmq-1 \(docker_container\.node_1\): .*\n {7}check: docker exec rmq-1 rabbitmq-diagnostics check_if_node_is_quorum_critical.*\n {7}apply: terraform apply -target=docker_container\.node_1\n {7}wait: {2}until docker exec rmq-1/);
+    expect(text).toMatch(/ {2}1\. replace rabbit@rmq-1 \(docker_container\.node_1\): .*\n {7}check: docker exec rmq-1 rabbitmq-diagnostics check_if_node_is_quorum_critical.*\n {7}check: docker exec rmq-1 rabbitmq-upgrade drain .*\n {7}apply: terraform apply -target=docker_container\.node_1\n {7}wait: {2}until docker exec rmq-1/);
     expect(text).toMatch(/ {2}!! REFUSED as a routine step: scale-down removes rabbit@rmq-2/);
     expect(text.indexOf('Rolling procedure')).toBeLessThan(text.indexOf('Warnings ('));
   });

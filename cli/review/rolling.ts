@@ -165,7 +165,12 @@ function dockerProcedure(previous: StackJson, next: StackJson, diff: StackDiff):
       address: n.address,
       action: 'replace',
       reason,
-      before: [`docker exec ${n.container} rabbitmq-diagnostics check_if_node_is_quorum_critical   # must pass: no quorum queue may depend on this node right now`],
+      before: [
+        `docker exec ${n.container} rabbitmq-diagnostics check_if_node_is_quorum_critical   # must pass: no quorum queue may depend on this node right now`,
+        // Maintenance mode: close its client connections (they reconnect through the load balancer
+        // to the other nodes), stop its listeners (the proxy marks it DOWN), hand over queue leaders.
+        `docker exec ${n.container} rabbitmq-upgrade drain   # clients move to the other nodes now, not when the container stops`,
+      ],
       apply: `terraform apply -target=${n.address}`,
       after: waitCommands(n, online),
     });
