@@ -204,6 +204,8 @@ export interface FailoverPublisherOptions {
 export interface ConfirmRecord {
   readonly at: number;
   readonly generation: number;
+  /** Sequence number of the message (its body is `<name>:<seq>`), from 0. */
+  readonly seq: number;
 }
 
 /**
@@ -217,6 +219,8 @@ export class FailoverPublisher {
   readonly errors: { readonly at: number; readonly generation: number; readonly message: string }[] = [];
   /** Connections opened so far. */
   generation = 0;
+  /** Messages sent so far (the next message's sequence number). */
+  sent = 0;
   /** The current connection, once open. */
   current?: amqp.ChannelModel;
   private stopped = false;
@@ -257,6 +261,14 @@ export class FailoverPublisher {
     return this.waitForConfirm((c) => c.at >= faultAt && c.generation > generationAtFault, timeoutMs);
   }
 
+  /** Longest time between two confirms (or from the first to `until`), in ms: the longest publish stall. */
+  longestStallMs(until = Date.now()): number {
+    let longest = 0;
+    for (let i = 1; i < this.confirms.length; i++) longest = Math.max(longest, this.confirms[i].at - this.confirms[i - 1].at);
+    const last = this.confirms[this.confirms.length - 1];
+    return last ? Math.max(longest, until - last.at) : longest;
+  }
+
   /** Stops publishing and drops the connection. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -265,7 +277,6 @@ export class FailoverPublisher {
   }
 
   private async run(): Promise<void> {
-    const body = Buffer.alloc(256, 'x');
     while (!this.stopped) {
       let conn: amqp.ChannelModel | undefined;
       let generation = this.generation;
@@ -289,8 +300,9 @@ export class FailoverPublisher {
         const ch = await Promise.race([bounded(conn.createConfirmChannel(), this.o.confirmTimeoutMs, 'channel.open'), closed]);
         ch.on('error', () => undefined);
         while (!this.stopped) {
-          await Promise.race([publishConfirmed(ch, this.o.queue, body, this.o.confirmTimeoutMs), closed]);
-          this.confirms.push({ at: Date.now(), generation });
+          const seq = this.sent++;
+          await Promise.race([publishConfirmed(ch, this.o.queue, Buffer.from(`${this.o.name}:${seq}`), this.o.confirmTimeoutMs), closed]);
+          this.confirms.push({ at: Date.now(), generation, seq });
           await new Promise((r) => setTimeout(r, this.o.intervalMs));
           if (closedWith !== undefined) throw new Error(closedWith);
         }

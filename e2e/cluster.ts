@@ -1,0 +1,67 @@
+/**
+ * What the end-to-end run asks a deployed cluster, the way an operator would: rabbitmqctl inside a
+ * node container, the management API and HAProxy's stats page through their published ports.
+ */
+import type { DockerCli } from './docker';
+
+/** `rabbitmqctl cluster_status` of one node, as JSON. */
+export interface ClusterStatus {
+  readonly running_nodes: string[];
+  readonly disk_nodes: string[];
+  readonly partitions: Record<string, string[]>;
+  readonly alarms: unknown[];
+}
+
+export async function clusterStatus(docker: DockerCli, container: string): Promise<ClusterStatus> {
+  const out = await docker.exec(container, ['rabbitmqctl', '-q', 'cluster_status', '--formatter', 'json'], 60000);
+  return JSON.parse(out) as ClusterStatus;
+}
+
+/** `rabbitmqctl list_queues` of the default vhost: name -> { type, policy, messages }. */
+export async function listQueues(docker: DockerCli, container: string): Promise<Record<string, { type: string; policy: string; messages: number }>> {
+  const out = await docker.exec(container, ['rabbitmqctl', '-q', 'list_queues', 'name', 'type', 'policy', 'messages', '--formatter', 'json'], 60000);
+  const rows = JSON.parse(out) as Array<{ name: string; type: string; policy: string; messages: number }>;
+  return Object.fromEntries(rows.map((r) => [r.name, { type: r.type, policy: r.policy, messages: r.messages }]));
+}
+
+/** Members of a quorum queue (`rabbitmq-queues quorum_status`), as node names. */
+export async function quorumMembers(docker: DockerCli, container: string, queue: string): Promise<string[]> {
+  const out = await docker.exec(container, ['rabbitmq-queues', '-q', 'quorum_status', queue, '--formatter', 'json'], 60000);
+  return (JSON.parse(out) as Array<{ 'Node Name': string }>).map((m) => m['Node Name']).sort();
+}
+
+/** An Erlang expression evaluated on the node by `rabbitmqctl eval` (bounded; undefined on failure). */
+export async function evalOn(docker: DockerCli, container: string, expression: string, timeoutMs = 30000): Promise<string | undefined> {
+  const r = await docker.run(['exec', container, 'rabbitmqctl', '-q', 'eval', expression], timeoutMs);
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/** True when the node's RabbitMQ application runs (false while pause_minority paused it). */
+export async function nodeRunning(docker: DockerCli, container: string): Promise<boolean> {
+  const r = await docker.run(['exec', container, 'rabbitmq-diagnostics', '-q', 'check_running'], 60000);
+  return r.code === 0;
+}
+
+/** HTTP basic-auth GET, bounded. */
+export async function httpGet(url: string, user: string, password: string, timeoutMs = 5000): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` }, signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, text: await res.text() };
+}
+
+/** Management API JSON (throws on a non-2xx answer). */
+export async function managementJson<T>(baseUrl: string, user: string, password: string, apiPath: string): Promise<T> {
+  const r = await httpGet(`${baseUrl.replace(/\/$/, '')}${apiPath}`, user, password);
+  if (r.status >= 300) throw new Error(`GET ${apiPath}: ${r.status} ${r.text.slice(0, 200)}`);
+  return JSON.parse(r.text) as T;
+}
+
+/** HAProxy stats rows of one backend from the stats page's CSV (`/stats;csv`): server -> status. */
+export async function haproxyServerStatus(statsUrl: string, user: string, password: string, backend: string): Promise<Record<string, string>> {
+  const r = await httpGet(`${statsUrl.replace(/\/$/, '')};csv`, user, password);
+  if (r.status !== 200) throw new Error(`stats page: ${r.status}`);
+  const [header, ...rows] = r.text.replace(/^# /, '').trim().split('\n').map((l) => l.split(','));
+  const px = header.indexOf('pxname');
+  const sv = header.indexOf('svname');
+  const st = header.indexOf('status');
+  return Object.fromEntries(rows.filter((c) => c[px] === backend && c[sv] !== 'FRONTEND' && c[sv] !== 'BACKEND').map((c) => [c[sv], c[st]]));
+}

@@ -1,0 +1,355 @@
+/**
+ * The Docker target deployed the way users deploy it: `rmq-ha synth`, then `terraform init` and
+ * `terraform apply` with the real kreuzwerker/docker and hashicorp/random providers (built by
+ * `npm run providers`), on a real Docker engine (engine/: a private dockerd, nothing reachable off
+ * this machine), with stand-in images built from Debian packages (images/). Then real clients
+ * (amqplib, pika) and real faults: docker kill, docker pause, a network partition, and a rolling
+ * replacement of every node container following what `rmq-ha review --against` prints.
+ *
+ * Every wait is bounded; every figure is printed (console.log) for the issue notes and README.
+ */
+import * as amqp from 'amqplib';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FailoverPublisher, publishConfirmed } from '../bench/lb-client';
+import { hardNofileOf } from '../cli/private/host-limits';
+import { clusterStatus, evalOn, haproxyServerStatus, listQueues, managementJson, quorumMembers } from '../e2e/cluster';
+import { DockerCli } from '../e2e/docker';
+import { mustRun, run, sleep, waitFor } from '../e2e/run';
+import { choosePorts, E2E_CLUSTER, E2E_QUEUE, e2eSecretEnv, e2eSpecYaml, type E2ePorts } from '../e2e/spec';
+import { mustTerraform, terraform, terraformEnv, terraformOutputs, type TerraformContext } from '../e2e/terraform';
+import { engineDown, enginePid, engineUp } from '../engine';
+import { ensureImages, type StandinImages } from '../images';
+import { ensureProviders } from '../providers';
+import { CLI } from './helpers/cli';
+
+const NODES = [0, 1, 2].map((i) => `${E2E_CLUSTER}-${i}`);
+const LABEL = `rmq-ha.cluster=${E2E_CLUSTER}`;
+const log = (msg: string): void => console.log(`e2e: ${msg}`);
+
+let work: string;
+let out: string;
+let docker: DockerCli;
+let images: StandinImages;
+let ports: E2ePorts;
+let tf: TerraformContext;
+let fds: number;
+let admin: { user: string; password: string };
+let statsPassword: string;
+let destroyed = false;
+const publishers: FailoverPublisher[] = [];
+
+const specFile = (variant: 'v1' | 'v2'): string => path.join(work, variant, 'e2e.yaml');
+const synth = (variant: 'v1' | 'v2') => mustRun(process.execPath, [CLI, 'synth', '--spec', specFile(variant), '--out', out], { timeoutMs: 120000, env: { NO_COLOR: '1' } });
+const lbTarget = () => ({ host: '127.0.0.1', port: ports.lb.amqp, user: admin.user, password: admin.password, heartbeatSeconds: 10 });
+/** The load-balanced management URL (terraform output management_url). */
+let mgmtUrl = '';
+
+/** Waits until every node container reports healthy; returns the ms it took. */
+async function allHealthy(timeoutMs: number): Promise<number> {
+  const r = await waitFor(async () => {
+    const states = await Promise.all(NODES.map((n) => docker.state(n)));
+    return states.every((s) => s.running && s.health === 'healthy') ? true : undefined;
+  }, timeoutMs, 2000);
+  if (!r) throw new Error(`nodes not healthy within ${timeoutMs} ms: ${JSON.stringify(await Promise.all(NODES.map((n) => docker.state(n).catch((e) => String(e)))))}`);
+  return r.ms;
+}
+
+/** Waits until a node sees `count` running nodes and no partition. */
+async function formed(from: string, count: number, timeoutMs: number): Promise<number | undefined> {
+  const r = await waitFor(async () => {
+    const s = await clusterStatus(docker, from);
+    return s.running_nodes.length === count && Object.keys(s.partitions ?? {}).length === 0 ? true : undefined;
+  }, timeoutMs, 2000);
+  return r?.ms;
+}
+
+function startPublisher(name: string): Promise<FailoverPublisher> {
+  const p = new FailoverPublisher({ target: lbTarget(), queue: E2E_QUEUE, name, intervalMs: 20, confirmTimeoutMs: 5000, connectTimeoutMs: 5000, backoffMs: 200 });
+  publishers.push(p);
+  return p.start(30000).then(() => p);
+}
+
+beforeAll(async () => {
+  const began = Date.now();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-e2e-'));
+  out = path.join(work, 'out');
+  const engine = await engineUp();
+  docker = new DockerCli(engine.dockerHost);
+  images = await ensureImages(engine.dockerHost);
+  const providers = await ensureProviders();
+  log(`engine ${engine.dockerHost}, images ${JSON.stringify(images)}, providers ready in ${Date.now() - began} ms`);
+  // The engine cannot grant containers more open files than its own hard limit (issue #16).
+  const pid = enginePid();
+  fds = Math.min(65536, (pid && hardNofileOf(pid)) || hardNofileOf('self') || 65536);
+  ports = await choosePorts(NODES.length);
+  for (const v of ['v1', 'v2'] as const) {
+    fs.mkdirSync(path.join(work, v));
+    fs.writeFileSync(specFile(v), e2eSpecYaml(images, ports, fds, v === 'v2' ? { heartbeatSeconds: 20 } : {}));
+  }
+  // A run that died (or an engine stopped under it) can leave the cluster's objects on the engine:
+  // the engine is this harness's own, so they are removed before the apply (by label only).
+  for (const kind of ['container', 'volume', 'network'] as const) {
+    const names = await docker.labelled(kind, LABEL);
+    if (names.length > 0) {
+      log(`removing ${names.length} ${kind}(s) left by an earlier run: ${names.join(', ')}`);
+      await docker.must(kind === 'container' ? ['rm', '-f', ...names] : [kind, 'rm', ...names], 120000);
+    }
+  }
+  await synth('v1');
+  tf = { terraform: providers.terraform, cliConfig: providers.cliConfig, dockerHost: engine.dockerHost, dir: path.join(out, 'stacks', 'e2e'), variables: e2eSecretEnv() };
+  await mustTerraform(tf, ['init', '-input=false', '-no-color'], 300000);
+  const apply = await terraform(tf, ['apply', '-no-color'], 900000); // -auto-approve -input=false: TF_CLI_ARGS_apply
+  if (apply.code !== 0) throw new Error(`terraform apply failed (${apply.ms} ms):\n${apply.stdout.slice(-4000)}\n${apply.stderr.slice(-4000)}`);
+  const healthyMs = await allHealthy(300000);
+  log(`terraform apply ${apply.ms} ms; all 3 nodes healthy ${healthyMs} ms later; ${Date.now() - began} ms since start`);
+  const o = await terraformOutputs(tf);
+  admin = { user: String(o.admin_username), password: String(o.admin_password) };
+  statsPassword = String(o.lb_stats_password);
+  mgmtUrl = String(o.management_url);
+}, 40 * 60000);
+
+afterAll(async () => {
+  for (const p of publishers) await p.stop();
+  if (tf && !destroyed) await terraform(tf, ['destroy', '-input=false', '-no-color'], 600000);
+  if (work && !process.env.RMQ_HA_KEEP_TMP) fs.rmSync(work, { recursive: true, force: true });
+  await engineDown();
+}, 15 * 60000);
+
+describe('terraform apply of the synthesized Docker stack on a real engine', () => {
+  test('3 node containers with the limits of the spec (cpus applied: provider 4.6.0), an init, and the load balancer', async () => {
+    for (const n of NODES) {
+      const c = await docker.inspect<{ HostConfig: { NanoCpus: number; Memory: number; Init: boolean; Ulimits: Array<{ Name: string; Soft: number; Hard: number }> } }>(n);
+      expect(c.HostConfig.NanoCpus).toBe(1e9);
+      expect(c.HostConfig.Memory).toBe(1024 ** 3);
+      expect(c.HostConfig.Init).toBe(true);
+      expect(c.HostConfig.Ulimits).toEqual([{ Name: 'nofile', Soft: fds, Hard: fds }]);
+    }
+    expect((await docker.state(`${E2E_CLUSTER}-lb`)).running).toBe(true);
+  });
+
+  test('a re-synth of the same spec plans nothing right after the apply (terraform plan -detailed-exitcode exits 0)', async () => {
+    await synth('v1');
+    const plan = await terraform(tf, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], 300000);
+    const forced = plan.stdout.split('\n').filter((l) => /forces replacement|must be replaced/.test(l));
+    expect({ code: plan.code, forced }).toEqual({ code: 0, forced: [] });
+  }, 360000);
+
+  test('every node sees 3 running nodes (rabbitmqctl cluster_status inside the containers)', async () => {
+    for (const n of NODES) {
+      const s = await clusterStatus(docker, n);
+      expect(s.running_nodes.sort()).toEqual(NODES.map((x) => `rabbit@${x}`));
+    }
+  });
+
+  test('definitions loaded: the quorum queue has a member on every node, its policy applies, no guest', async () => {
+    const queues = await listQueues(docker, NODES[0]);
+    expect(queues[E2E_QUEUE]).toEqual(expect.objectContaining({ type: 'quorum', policy: 'orders' }));
+    expect(queues['orders.dead']).toEqual(expect.objectContaining({ type: 'quorum' }));
+    expect(await quorumMembers(docker, NODES[0], E2E_QUEUE)).toEqual(NODES.map((x) => `rabbit@${x}`));
+    const users = await managementJson<Array<{ name: string }>>(mgmtUrl, admin.user, admin.password, '/api/users');
+    expect(users.map((u) => u.name)).toEqual([admin.user]);
+  });
+
+  test('confirmed publishing through the load balancer and on each node port (amqplib), and with pika', async () => {
+    const targets = [ports.lb.amqp, ...NODES.map((_, i) => ports.amqpBase + i)];
+    for (const port of targets) {
+      // A client retries a refused open (a node whose vhost is still starting closes it): bounded.
+      const opened = await waitFor(() => amqp.connect(`amqp://${encodeURIComponent(admin.user)}:${encodeURIComponent(admin.password)}@127.0.0.1:${port}`, { timeout: 10000 }), 60000, 2000);
+      expect(opened).toBeDefined();
+      if (opened!.ms > 1000) log(`port ${port}: connection open after ${opened!.ms} ms of retries`);
+      const conn = opened!.value;
+      try {
+        const ch = await conn.createConfirmChannel();
+        await publishConfirmed(ch, E2E_QUEUE, Buffer.from(`direct:${port}`), 10000);
+      } finally {
+        await conn.close().catch(() => undefined);
+      }
+    }
+    // Debian's python3 (python3-pika), whatever other python3 is first on PATH.
+    const pika = await run('/usr/bin/python3', [path.join(__dirname, '../e2e/pika_publish.py'), '127.0.0.1', String(ports.lb.amqp), admin.user, E2E_QUEUE, '50'], { input: admin.password, timeoutMs: 60000 });
+    expect(pika.stderr).toBe('');
+    expect(pika.stdout.trim()).toBe('confirmed 50');
+  }, 120000);
+});
+
+describe('faults on the real engine', () => {
+  test('docker kill of a node: confirmed publishing through the load balancer goes on; the node comes back and rejoins with its data', async () => {
+    const before = (await listQueues(docker, NODES[0]))[E2E_QUEUE];
+    const pub = await startPublisher('kill');
+    const victim = NODES[1];
+    const startedBefore = (await docker.state(victim)).startedAt;
+    const at = Date.now();
+    const gen = pub.generation;
+    await docker.must(['kill', victim]);
+    await sleep(5000);
+    const confirmsAfter = pub.confirms.filter((c) => c.at > at + 1000).length;
+    // A publisher that was on the killed node reconnects through the proxy.
+    const reconnect = pub.generation > gen ? await pub.firstConfirmAfterFault(at, gen, 30000) : undefined;
+    expect(confirmsAfter).toBeGreaterThan(0);
+    const back = await waitFor(async () => {
+      const s = await docker.state(victim);
+      return s.running && s.startedAt !== startedBefore ? s : undefined;
+    }, 30000);
+    let how = 'restart policy';
+    if (!back) {
+      how = 'docker start';
+      await docker.must(['start', victim]);
+    }
+    const rejoinMs = await formed(NODES[0], 3, 180000);
+    expect(rejoinMs).toBeDefined();
+    await pub.stop();
+    // The leader's message count is published with a delay after a member rejoined: wait for it
+    // (the final test consumes everything and checks each confirmed message by its sequence number).
+    const counted = await waitFor(async () => {
+      const m = (await listQueues(docker, NODES[0]))[E2E_QUEUE].messages;
+      return m >= before.messages + pub.confirms.length ? m : undefined;
+    }, 60000, 2000);
+    expect(counted).toBeDefined();
+    const q = { messages: counted!.value };
+    // The restarted node still holds its member of the queue (its data survived on the volume).
+    const local = await docker.exec(victim, ['rabbitmq-queues', '-q', 'quorum_status', E2E_QUEUE, '--formatter', 'json']);
+    expect(local).toContain(`rabbit@${victim}`);
+    log(`kill ${victim}: ${confirmsAfter} confirms in the 4 s after the kill; publisher reconnects ${pub.generation - 1}` +
+      `${reconnect ? ` (first confirm on a new connection ${reconnect.at - at} ms after the kill)` : ''}; node back by ${how}; cluster of 3 again ${rejoinMs} ms later; ` +
+      `longest publish stall ${pub.longestStallMs()} ms; queue ${before.messages} -> ${q.messages} messages (${pub.confirms.length} confirmed)`);
+  }, 300000);
+
+  test('docker pause of a node: HAProxy takes it out within its check window', async () => {
+    const statsUrl = `http://127.0.0.1:${ports.lb.stats}/stats`;
+    const victim = NODES[0];
+    expect((await haproxyServerStatus(statsUrl, 'operator', statsPassword, 'rabbitmq_amqp'))[victim]).toMatch(/^UP/);
+    const at = Date.now();
+    await docker.must(['pause', victim]);
+    try {
+      const down = await waitFor(async () => ((await haproxyServerStatus(statsUrl, 'operator', statsPassword, 'rabbitmq_amqp'))[victim]?.startsWith('DOWN') ? true : undefined), 30000, 250);
+      // Window with the defaults: inter 2 + fall 3 x timeout 2 + 2 x fastinter 1 = 10 s (+ polling).
+      expect(down).toBeDefined();
+      expect(down!.ms).toBeLessThanOrEqual(12000);
+      log(`pause ${victim}: marked DOWN by HAProxy ${Date.now() - at} ms after docker pause`);
+    } finally {
+      await docker.must(['unpause', victim]);
+    }
+    const up = await waitFor(async () => ((await haproxyServerStatus(statsUrl, 'operator', statsPassword, 'rabbitmq_amqp'))[victim]?.startsWith('UP') ? true : undefined), 60000, 500);
+    expect(up).toBeDefined();
+    expect(await formed(NODES[1], 3, 120000)).toBeDefined();
+  }, 240000);
+
+  test('a real partition (network disconnect): the minority pauses (pause_minority), no confirmed message is lost, the cluster heals', async () => {
+    const pub = await startPublisher('partition');
+    const victim = NODES[2];
+    const network = `${E2E_CLUSTER}-net`;
+    const at = Date.now();
+    await docker.must(['network', 'disconnect', network, victim]);
+    let paused: { ms: number } | undefined;
+    try {
+      // The partition is noticed after the net tick (60 s default, up to 75 s); then the minority pauses.
+      // Paused: the majority's running-node list drops the victim once the net tick (60 s) notices,
+      // and the victim logs that it paused itself. (rabbitmqctl inside the disconnected container
+      // cannot reach its own node: its host name no longer resolves to an address it has.)
+      const since = new Date(at).toISOString();
+      let last = '';
+      paused = await waitFor(async () => {
+        const majority = await evalOn(docker, NODES[0], 'lists:sort(rabbit_nodes:all_running()).');
+        const logs = await docker.run(['logs', '--since', since, victim], 30000);
+        const selfPaused = `${logs.stdout}${logs.stderr}`.includes('Cluster minority/secondary status detected');
+        last = `majority sees ${majority}; victim paused itself: ${selfPaused}`;
+        return majority !== undefined && !majority.includes(victim) && selfPaused ? true : undefined;
+      }, 180000, 2000);
+      if (!paused) log(`partition: not paused within 180 s (${last})`);
+      expect(paused).toBeDefined();
+      // The majority keeps confirming publishes to the quorum queue (through the proxy).
+      const t = Date.now();
+      const more = await pub.waitForConfirm((c) => c.at > t, 30000);
+      expect(more).toBeDefined();
+    } finally {
+      await docker.must(['network', 'connect', '--alias', victim, network, victim]);
+    }
+    const reconnectedAt = Date.now();
+    const healMs = await formed(NODES[0], 3, 240000);
+    expect(healMs).toBeDefined();
+    await pub.stop();
+    log(`partition of ${victim}: minority paused ${paused?.ms} ms after the disconnect; healed (3 running, no partition) ${healMs} ms after the reconnect ` +
+      `(${Date.now() - at} ms in all); publisher: ${pub.confirms.length} confirmed, ${pub.generation} connections, longest stall ${pub.longestStallMs(reconnectedAt)} ms`);
+  }, 600000);
+});
+
+describe('day two on the real engine', () => {
+  test('a change that replaces every node container, applied one node at a time as review --against prints: 0 confirmed messages lost', async () => {
+    const review = await mustRun(process.execPath, [CLI, 'review', '--spec', specFile('v2'), '--against', out, '--json'], { timeoutMs: 120000, env: { NO_COLOR: '1' } });
+    const rolling = (JSON.parse(review.stdout) as { environments: Array<{ rolling?: { steps: Array<{ container: string; before: string[]; apply: string; after: string[] }>; finish?: string; refusals: string[]; prepare: string[] } }> }).environments[0].rolling;
+    expect(rolling).toBeDefined();
+    expect(rolling!.refusals).toEqual([]);
+    expect(rolling!.steps.map((s) => s.container)).toEqual([NODES[2], NODES[1], NODES[0]]);
+    const ids = await Promise.all(NODES.map(async (n) => (await docker.inspect<{ Id: string }>(n)).Id));
+    await synth('v2');
+    const pub = await startPublisher('rolling');
+    const env = { ...terraformEnv(tf) };
+    const sh = async (cmd: string, timeoutMs: number) => mustRun('sh', ['-c', cmd], { cwd: tf.dir, env, timeoutMs });
+    const stepMs: number[] = [];
+    for (const step of rolling!.steps) {
+      const t0 = Date.now();
+      for (const c of [...rolling!.prepare, ...step.before]) await sh(c, 120000);
+      await sh(step.apply, 600000);
+      for (const c of step.after) await sh(`timeout 300 sh -c '${c.replace(/#.*$/, '').replace(/'/g, "'\\''")}'`, 320000);
+      stepMs.push(Date.now() - t0);
+    }
+    if (rolling!.finish) await sh(rolling!.finish, 600000);
+    await sleep(2000);
+    await pub.stop();
+    const after = await Promise.all(NODES.map(async (n) => (await docker.inspect<{ Id: string }>(n)).Id));
+    after.forEach((id, i) => expect(id).not.toBe(ids[i]));
+    expect(await formed(NODES[0], 3, 120000)).toBeDefined();
+    log(`rolling replace of 3 nodes: steps ${stepMs.join(' / ')} ms; publisher ${pub.confirms.length} confirmed over ${pub.generation} connections; ` +
+      `longest publish stall ${pub.longestStallMs()} ms`);
+  }, 30 * 60000);
+
+  test('no confirmed message of any publisher is lost (everything consumed through the load balancer)', async () => {
+    const conn = await amqp.connect(`amqp://${encodeURIComponent(admin.user)}:${encodeURIComponent(admin.password)}@127.0.0.1:${ports.lb.amqp}`, { timeout: 10000 });
+    const seen = new Set<string>();
+    try {
+      const ch = await conn.createChannel();
+      const { messageCount } = await ch.checkQueue(E2E_QUEUE);
+      await ch.prefetch(500);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`consumed ${seen.size} of ${messageCount} in 120 s`)), 120000);
+        let n = 0;
+        void ch.consume(E2E_QUEUE, (m) => {
+          if (!m) return;
+          seen.add(m.content.toString());
+          ch.ack(m);
+          if (++n >= messageCount) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+    } finally {
+      await conn.close().catch(() => undefined);
+    }
+    for (const p of publishers) {
+      const name = ['kill', 'partition', 'rolling'][publishers.indexOf(p)];
+      const lost = p.confirms.filter((c) => !seen.has(`${name}:${c.seq}`));
+      expect({ publisher: name, lost: lost.length }).toEqual({ publisher: name, lost: 0 });
+      log(`${name}: ${p.confirms.length} confirmed, all ${p.confirms.length} consumed`);
+    }
+    expect(publishers).toHaveLength(3);
+  }, 180000);
+
+  test('an unchanged re-synth plans nothing (terraform plan -detailed-exitcode exits 0)', async () => {
+    await synth('v2');
+    const plan = await terraform(tf, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], 300000);
+    expect({ code: plan.code, tail: plan.code === 0 ? '' : `${plan.stdout.slice(-3000)}\n${plan.stderr.slice(-3000)}` }).toEqual({ code: 0, tail: '' });
+  }, 360000);
+
+  test('terraform destroy leaves no container, volume or network', async () => {
+    const r = await terraform(tf, ['destroy', '-input=false', '-no-color'], 600000);
+    expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr.slice(-3000) }).toEqual({ code: 0, stderr: '' });
+    destroyed = true;
+    expect(await docker.labelled('container', LABEL)).toEqual([]);
+    expect(await docker.labelled('volume', LABEL)).toEqual([]);
+    expect(await docker.labelled('network', LABEL)).toEqual([]);
+    log(`terraform destroy ${r.ms} ms`);
+  }, 660000);
+});
