@@ -3,6 +3,7 @@ import { buildPlan } from '../plan/plan';
 import { localAddresses } from '../plan/addresses';
 import { parseClusterSpec } from '../spec/parse';
 import { CONF_RULES, memoryHeadroom } from '../rabbitmq/conf-rules';
+import { installedSchemaKeyPatterns } from './helpers/cuttlefish';
 import { confOf, planFor } from './helpers/specs';
 
 describe('rabbitmq.conf rules (one test per rule and version boundary)', () => {
@@ -145,19 +146,8 @@ describe('rabbitmq.conf rules (one test per rule and version boundary)', () => {
 
 /** Cuttlefish mappings of the installed RabbitMQ (core + the plugins we enable). */
 function installedSchemaKeys(): RegExp[] | undefined {
-  const base = '/usr/lib/rabbitmq/lib';
-  if (!fs.existsSync(base)) return undefined;
-  const server = fs.readdirSync(base).find((d) => d.startsWith('rabbitmq_server-'));
-  if (!server) return undefined;
-  const plugins = `${base}/${server}/plugins`;
-  const files = fs
-    .readdirSync(plugins)
-    .filter((p) => /^(rabbit|rabbitmq_management|rabbitmq_prometheus|rabbitmq_web_dispatch|rabbitmq_peer_discovery_k8s)-\d/.test(p))
-    .map((p) => `${plugins}/${p}/priv/schema`)
-    .filter((d) => fs.existsSync(d))
-    .flatMap((d) => fs.readdirSync(d).map((f) => `${d}/${f}`));
-  const keys = files.flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/\{mapping,\s*"([^"]+)"/g)].map((m) => m[1]));
-  return keys.map((k) => new RegExp(`^${k.split('.').map((part) => (part.startsWith('$') ? '[^.]+' : part.replace(/[-_]/g, '[-_]'))).join('\\.')}$`));
+  if (!fs.existsSync('/usr/lib/rabbitmq/lib')) return undefined;
+  return installedSchemaKeyPatterns((p) => /^(rabbit|rabbitmq_management|rabbitmq_prometheus|rabbitmq_web_dispatch|rabbitmq_peer_discovery_k8s)-\d/.test(p));
 }
 
 describe('3.10 output uses only keys the installed 3.10 schema knows', () => {

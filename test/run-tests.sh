@@ -37,6 +37,11 @@ npm run --silent build || { echo "error: TypeScript build failed" >&2; echo "0 p
 providers_out="$(npm run --silent providers)" || { echo "error: npm run providers failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 export TF_CLI_CONFIG_FILE="${providers_out##*$'\n'}"
 
+# The real-engine proof (`npm run e2e`: terraform apply on a private dockerd, kills, partition,
+# rolling change) is test/docker-e2e.integration.test.ts, one of the suites this jest run executes;
+# it must be there, since CI only runs this command.
+[ -f test/docker-e2e.integration.test.ts ] || { echo "error: the e2e suite (npm run e2e) is missing" >&2; echo "0 passed, 1 failed"; exit 1; }
+
 results="${JEST_RESULTS:-.jest-results.json}"
 rm -f "$results" "$results.leftovers"
 # The suite must leave nothing in the temp directory: what is there after jest and was not before

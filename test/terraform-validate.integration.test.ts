@@ -10,10 +10,10 @@
  * so stacks with generated secrets and Kubernetes stacks cannot be initialised on this machine.
  * The Docker stacks below take every secret from variables, which needs no hashicorp/random.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { run as runBounded } from '../e2e/run';
 import { ensureProviders, type Providers } from '../providers';
 import { parse as parseYaml } from 'yaml';
 import { listEnvironmentFiles } from '../spec/load';
@@ -45,27 +45,8 @@ const VARIANTS = [
 ];
 const STACKS = VARIANTS.map((v) => v.env);
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Bounded child process (the e2e harness's). */
+const run = (cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number) => runBounded(cmd, args, { cwd, env, timeoutMs });
 
 interface Diagnostic {
   severity: 'error' | 'warning';

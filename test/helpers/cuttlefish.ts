@@ -56,11 +56,15 @@ export function parseWithCuttlefish(texts: readonly string[]): CuttlefishResult[
   }
 }
 
-/** Mapping patterns (`a.$name.b` -> regexp) of the installed schemas. */
-export function installedSchemaKeyPatterns(): RegExp[] {
+/**
+ * Mapping patterns (`a.$name.b` -> regexp) of the installed schemas.
+ * @param plugin which plugin folders (`name-version`) to read; @default every one
+ */
+export function installedSchemaKeyPatterns(plugin: (folder: string) => boolean = () => true): RegExp[] {
   const plugins = installedPluginsDir();
   const files = fs
     .readdirSync(plugins)
+    .filter(plugin)
     .map((p) => path.join(plugins, p, 'priv', 'schema'))
     .filter((d) => fs.existsSync(d))
     .flatMap((d) => fs.readdirSync(d).map((f) => path.join(d, f)));
