@@ -49,7 +49,8 @@ export function buildProgram(): Command {
     .option('--env <name>', 'environment name')
     .option('--spec <file>', 'spec file (YAML or JSON)')
     .option('--against <dir>', 'cdktf output to compare with (default: cdktf.out when present)')
-    .option('--strict', 'fail (exit 1) on warnings')
+    .option('--rotate <secrets>', 'secrets given a new value outside the spec (new TF_VAR_ values), comma separated: print their rotation procedure')
+    .option('--strict', 'fail (exit 1) on warnings and refused changes')
     .option('--json', 'print one JSON object')
     .action((o) => runCommand(() => (require('./commands/review') as typeof import('./commands/review')).reviewCommand({ ...o, envDir: envDir() })));
 

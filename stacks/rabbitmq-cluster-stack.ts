@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ClusterOutputs } from '../constructs/outputs/cluster-outputs';
 import { ClusterSecrets } from '../constructs/secrets/cluster-secrets';
 import { loadBalancerEndpoint, nodeEndpoints } from '../plan/endpoints';
+import { deploymentFacts, FACTS_KEY } from '../plan/facts';
 import { buildPlan, type ClusterPlan } from '../plan/plan';
 import type { ClusterSpec, ClusterSpecInput } from '../spec/cluster';
 import { parseClusterSpec } from '../spec/parse';
@@ -58,5 +59,15 @@ export class RabbitMqClusterStack extends TerraformStack {
       loadBalancer: loadBalancerEndpoint(this.spec, this.plan.addresses.target),
       lbStatsPasswordToken: this.plan.loadBalancer?.kind === 'haproxy' ? secrets.token('lb_stats_password') : undefined,
     });
+  }
+
+  /**
+   * The stack's Terraform JSON with the deployment facts (plan/facts.ts) under the top-level `//`
+   * comment, which Terraform ignores: the next `rmq-ha review --against` reads them back.
+   */
+  public override toTerraform(): any {
+    const json = super.toTerraform() as Record<string, any>;
+    json['//'] = { ...(json['//'] ?? {}), [FACTS_KEY]: deploymentFacts(this.plan) };
+    return json;
   }
 }

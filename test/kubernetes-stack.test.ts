@@ -89,17 +89,28 @@ describe('Kubernetes stack: the pods', () => {
     expect(live.liveness_probe).toEqual({ exec: { command: ['rabbitmq-diagnostics', '-q', 'ping'] }, period_seconds: 60, timeout_seconds: 30, failure_threshold: 10 });
   });
 
-  test('preStop waits for quorum then drains, within the grace period, skippable by label', () => {
+  test('preStop enables the feature flags, waits for quorum then drains, within the grace period, skippable by label', () => {
     const cmd: string[] = c.lifecycle.pre_stop[0].exec.command;
     expect(cmd.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    // The feature-flag step of an upgrade inside the rollout: the first pod stopped for a new image
+    // enables every flag the running cluster supports; a failure never blocks the stop.
     expect(cmd[2]).toBe(
       'if [ -n "$(cat /etc/pod-info/skipPreStopChecks 2>/dev/null)" ]; then exit 0; fi; ' +
+        'rabbitmqctl enable_feature_flag all >/dev/null 2>&1 || true; ' +
         'rabbitmq-upgrade await_online_quorum_plus_one -t 604140 && rabbitmq-upgrade drain -t 600',
     );
+    expect(cmd[2]).not.toContain('await_online_synchronized_mirror');
     expect(pod.termination_grace_period_seconds).toBe(604800);
     expect(604140 + 600 + 60).toBe(604800);
     const short = rabbitContainer(synthStack(k8sSpec({ kubernetes: { terminationGracePeriodSeconds: 900 } })).json);
     expect(short.lifecycle.pre_stop[0].exec.command[2]).toContain('await_online_quorum_plus_one -t 630 && rabbitmq-upgrade drain -t 210');
+  });
+
+  test('before 4.0 (classic mirroring exists) preStop also waits for a synchronised mirror, sharing the wait budget', () => {
+    const old = rabbitContainer(synthStack(k8sSpec({ rabbitmq: { version: '3.13.7' }, kubernetes: { terminationGracePeriodSeconds: 900 } })).json);
+    expect(old.lifecycle.pre_stop[0].exec.command[2]).toContain(
+      'rabbitmq-upgrade await_online_quorum_plus_one -t 315 && rabbitmq-upgrade await_online_synchronized_mirror -t 315 && rabbitmq-upgrade drain -t 210',
+    );
   });
 
   test('resources: memory and CPU request = limit (Guaranteed QoS)', () => {
@@ -186,7 +197,14 @@ describe('Kubernetes stack: config checksum rolls the pods on config changes onl
     expect(checksum(synthStack({ ...base, rabbitmq: { ...base.rabbitmq, heartbeatSeconds: 20 } }).json)).not.toBe(checksum(prod.json));
     expect(checksum(synthStack({ ...base, rabbitmq: { ...base.rabbitmq, plugins: [] } }).json)).not.toBe(checksum(prod.json));
     expect(checksum(synthStack({ ...base, credentials: { ...base.credentials, adminUser: 'ops' } }).json)).not.toBe(checksum(prod.json));
-    expect(checksum(prod5.json)).not.toBe(checksum(prod.json));
+  });
+
+  test('scaling does not restart the running pods: the size hint changes in the ConfigMap, outside the checksum', () => {
+    const conf = (j: StackJson): string => j.resource.kubernetes_config_map_v1.server_conf.data['rabbitmq.conf'];
+    expect(conf(prod.json)).toContain('cluster_formation.target_cluster_size_hint = 3');
+    expect(conf(prod5.json)).toContain('cluster_formation.target_cluster_size_hint = 5');
+    expect(checksum(prod5.json)).toBe(checksum(prod.json));
+    expect(statefulSet(prod5.json).spec.replicas).toBe('5');
   });
 
   test('does not change for labels, grace period or the secret source (no restart for those)', () => {
@@ -269,11 +287,14 @@ describe('Kubernetes stack: Services, files, namespace, provider, outputs', () =
     const defs = JSON.parse(json.resource.kubernetes_secret_v1.server_secret_files.data['definitions.json']);
     expect(defs.users).toEqual([expect.objectContaining({ name: 'admin', password: '${random_password.admin_password.result}' })]);
     expect(json.resource.kubernetes_secret_v1.erlang_cookie.data['.erlang.cookie']).toBe('${random_password.erlang_cookie.result}');
-    // The only places a secret reference appears: Secrets and sensitive outputs.
+    // The only places a secret reference appears: Secrets, sensitive outputs, and inside sha256()
+    // (the pod template's secret checksum, the cookie fingerprint and its precondition).
     for (const [type, byName] of Object.entries<Record<string, unknown>>(json.resource)) {
       if (type === 'kubernetes_secret_v1') continue;
-      expect(JSON.stringify(byName)).not.toMatch(/random_password\.(admin_password|erlang_cookie)/);
+      const outsideSha = JSON.stringify(byName).replace(/sha256\((join\([^)]*\)|[^()]*)\)/g, '');
+      expect(outsideSha).not.toMatch(/random_password\.(admin_password|erlang_cookie)/);
     }
+    expect(statefulSet(json).spec.template.metadata.annotations['rmq-ha/secrets-sha256']).toBe('${sha256(join("\\n", [random_password.admin_password.result]))}');
     expect(json.output.admin_password.sensitive).toBe(true);
   });
 

@@ -1,10 +1,11 @@
 import pc from 'picocolors';
+import type { ClassifiedChange } from './changes';
 import type { StackDiff } from './diff';
 import type { RollingProcedure } from './rolling';
 import type { ReviewSummary } from './summary';
 
 /** The review as text for a terminal or a pull-request comment (colours only on a TTY). */
-export function formatReview(env: string, r: ReviewSummary, diff?: StackDiff, rolling?: RollingProcedure): string {
+export function formatReview(env: string, r: ReviewSummary, diff?: StackDiff, rolling?: RollingProcedure, changes?: readonly ClassifiedChange[]): string {
   const c = r.cluster;
   const out: string[] = [];
   out.push(pc.bold(`Review of ${env}: cluster ${c.name} on ${c.target}`));
@@ -31,11 +32,26 @@ export function formatReview(env: string, r: ReviewSummary, diff?: StackDiff, ro
     for (const a of diff.changed) out.push(pc.yellow(`  ~ ${a}`));
     for (const a of diff.removed) out.push(pc.red(`  - ${a}${a.startsWith('docker_volume.') || a.includes('persistent_volume') ? '  (DATA IS DESTROYED)' : ''}`));
   }
+  if (changes && changes.length > 0) out.push('', ...formatChanges(changes));
   if (rolling) out.push('', ...formatRolling(rolling));
   out.push('', pc.bold(`Warnings (${r.warnings.length})`));
   if (r.warnings.length === 0) out.push('  none');
   for (const w of r.warnings) out.push(pc.yellow(`  ! ${w.path}: ${w.message} [${w.id}]`));
   return `${out.join('\n')}\n`;
+}
+
+const KIND_LABEL = { safe: 'SAFE', rolling: 'ROLLING', manual: 'MANUAL STEP', refused: 'REFUSED' } as const;
+
+/** Each change with its class (safe, rolling, manual step, refused), why, and its commands. */
+export function formatChanges(changes: readonly ClassifiedChange[]): string[] {
+  const out = [pc.bold('What each change means')];
+  for (const c of changes) {
+    const label = KIND_LABEL[c.kind];
+    const head = `  [${label}] ${c.subject}: ${c.why}`;
+    out.push(c.kind === 'refused' ? pc.red(pc.bold(head)) : c.kind === 'manual' ? pc.yellow(head) : head);
+    for (const step of c.steps) out.push(`      ${step}`);
+  }
+  return out;
 }
 
 /** The rolling procedure: ordered steps with their checks, then refusals (loud) and notes. */

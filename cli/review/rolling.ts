@@ -244,7 +244,7 @@ function kubernetesProcedure(previous: StackJson, next: StackJson, diff: StackDi
   const notes = [
     `${address}: the StatefulSet's RollingUpdate replaces the pods one at a time, highest ordinal first, and waits for each to be ` +
       'Ready; the preStop hook (rabbitmq-upgrade await_online_quorum_plus_one, then drain) keeps quorum, and terraform apply ' +
-      'waits for the rollout. Nothing to do by hand. If terraform plan shows the StatefulSet as replaced (-/+, e.g. a changed ' +
+      'waits for the rollout. What else a change needs by hand is under "What each change means". If terraform plan shows the StatefulSet as replaced (-/+, e.g. a changed ' +
       'volume claim template), all pods stop at once (volumes are retained): plan that as downtime.',
   ];
   if (before && after) {

@@ -1,7 +1,7 @@
 import type { KubernetesProviderConfig } from '@cdktf/provider-kubernetes/lib/provider';
-import type { ITerraformDependable } from 'cdktf';
+import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { SecretName } from '../../plan/files';
+import { secretsIn, type SecretName } from '../../plan/files';
 import type { ClusterPlan } from '../../plan/plan';
 import { SpecError } from '../../spec/errors';
 import { kubernetesSpecIssues, type KubernetesSpec } from '../../spec/kubernetes';
@@ -84,7 +84,9 @@ export class KubernetesCluster extends Construct {
       this.config.configMap,
       this.services.headless,
     ];
-    this.statefulSet = new RabbitmqStatefulSet(this, 'server', { plan, names: n, files: this.files, dependsOn: podNeeds });
+    const held = [...new Set(this.files.sensitive.flatMap((f) => secretsIn(f.content)))].sort();
+    const secretsChecksum = held.length > 0 ? Fn.sha256(Fn.join('\n', held.map((name) => props.secretToken(name)))) : undefined;
+    this.statefulSet = new RabbitmqStatefulSet(this, 'server', { plan, names: n, files: this.files, secretsChecksum, dependsOn: podNeeds });
     this.disruptionBudget = new DisruptionBudget(this, 'disruption-budget', { spec, names: n, dependsOn: inNamespace });
     if (plan.loadBalancer) {
       this.loadBalancer = new KubernetesLoadBalancer(this, 'load-balancer', {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { ClusterPlan } from '../../plan/plan';
 import { toKubernetesQuantity } from '../../spec/size';
 import type { PodFiles } from './private/config-files';
-import { CONFIG_CHECKSUM_ANNOTATION, objectMetadata, selectorLabels, workloadLabels } from './private/metadata';
+import { CONFIG_CHECKSUM_ANNOTATION, SECRETS_CHECKSUM_ANNOTATION, objectMetadata, selectorLabels, workloadLabels } from './private/metadata';
 import type { KubernetesNames } from './private/names';
 import { podNodeName, podSpec, VOLUME } from './private/pod-template';
 
@@ -15,6 +15,11 @@ export interface RabbitmqStatefulSetProps {
   readonly names: KubernetesNames;
   /** The shared pod files (mounted) and their checksum (pod annotation). */
   readonly files: PodFiles;
+  /**
+   * Terraform expression of the sha256 over the secret values the pods' files hold (never the
+   * values), on the pod template: a rotated password rolls the pods. @default no annotation
+   */
+  readonly secretsChecksum?: string;
   /** Everything the pods need before they start: namespace, RBAC, ConfigMap, Secrets, headless Service. */
   readonly dependsOn: ITerraformDependable[];
 }
@@ -58,7 +63,12 @@ export class RabbitmqStatefulSet extends Construct {
         template: {
           metadata: {
             labels: workloadLabels(spec, plan.version),
-            annotations: { ...plan.monitoring.podAnnotations, ...k.podAnnotations, [CONFIG_CHECKSUM_ANNOTATION]: files.checksum },
+            annotations: {
+              ...plan.monitoring.podAnnotations,
+              ...k.podAnnotations,
+              [CONFIG_CHECKSUM_ANNOTATION]: files.checksum,
+              ...(props.secretsChecksum ? { [SECRETS_CHECKSUM_ANNOTATION]: props.secretsChecksum } : {}),
+            },
           },
           spec: podSpec(plan, names, files),
         },

@@ -1,6 +1,8 @@
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import type { Construct } from 'constructs';
 import { DockerCluster } from '../../constructs/docker/docker-cluster';
+import { SecretGuards } from '../../constructs/secrets/secret-guards';
+import { secretsIn } from '../../plan/files';
 import type { SecretName } from '../../plan/files';
 import type { ClusterPlan } from '../../plan/plan';
 
@@ -25,5 +27,19 @@ class PinnedDockerProvider extends DockerProvider {
 /** Places a plan on Docker: the provider (local Docker socket or DOCKER_HOST) and the cluster. */
 export function placeOnDocker(scope: Construct, plan: ClusterPlan, secretToken: (name: SecretName) => string): void {
   new PinnedDockerProvider(scope, 'docker', {});
-  new DockerCluster(scope, 'cluster', { plan, secretToken });
+  const cluster = new DockerCluster(scope, 'cluster', { plan, secretToken });
+  // Every secret a node container holds (its files and the cookie): a new value recreates every
+  // container at once on a plain apply, so Terraform refuses it unless rotated on purpose.
+  const n0 = plan.nodes[0];
+  const held = [...new Set(['erlang_cookie', ...[n0.config, n0.enabledPlugins, n0.definitions].flatMap((f) => secretsIn(f.content))])].sort();
+  const guards = new SecretGuards(scope, 'secret-guards', { names: held, secretToken });
+  const preconditions = held.map((name) =>
+    guards.precondition(
+      name,
+      name === 'erlang_cookie'
+        ? 'Nodes with different Erlang cookies cannot talk to each other: a changed cookie needs every node stopped at once.'
+        : 'Every node container holds it, so a plain terraform apply would replace all of them at the same time and the cluster would stop.',
+    ),
+  );
+  for (const node of cluster.nodes) node.container.lifecycle = { ...node.container.lifecycle, precondition: preconditions };
 }

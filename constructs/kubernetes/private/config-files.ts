@@ -19,7 +19,10 @@ export interface PodFiles {
   readonly mountPath: string;
   readonly plain: readonly PodFile[];
   readonly sensitive: readonly PodFile[];
-  /** sha256 (hex) of every file's key, path and text (placeholders, never secret values). */
+  /**
+   * sha256 (hex) of every file's key, path and text (placeholders, never secret values), without
+   * the lines of {@link OUTSIDE_RESTART_TRIGGER}.
+   */
   readonly checksum: string;
 }
 
@@ -63,11 +66,28 @@ function shareable(f: RenderedFile, nodeName: string, podPattern: string): Rende
   return { ...f, content: first.split(nodeName).join(podPattern) + f.content.slice(first.length) };
 }
 
-/** Deterministic sha256 over the files (order-independent). */
+/**
+ * rabbitmq.conf keys whose change must not restart running pods, each with the reason. Pods that
+ * start later read the new value from the ConfigMap.
+ */
+export const OUTSIDE_RESTART_TRIGGER: ReadonlyArray<{ readonly key: string; readonly reason: string }> = [
+  {
+    key: 'cluster_formation.target_cluster_size_hint',
+    reason:
+      'only read while a node forms or joins the cluster. Scaling 3 -> 5 changes it: in the trigger, every running pod ' +
+      'would restart and wait for 5 members before its startup probe passes (crash-looping where the new pods cannot be ' +
+      'placed). The cluster-operator keeps it out of its restart trigger too.',
+  },
+];
+
+const untriggered = new RegExp(`^(${OUTSIDE_RESTART_TRIGGER.map((k) => k.key.replace(/\./g, '\\.')).join('|')})\\s*=.*$`, 'gm');
+
+/** Deterministic sha256 over the files (order-independent), without the keys outside the restart trigger. */
 export function filesChecksum(files: readonly PodFile[]): string {
   const h = createHash('sha256');
   for (const f of [...files].sort((a, b) => a.key.localeCompare(b.key))) {
-    h.update(`${f.key}\0${f.relativePath}\0${f.content.length}\0${f.content}\0`);
+    const content = f.content.replace(untriggered, '');
+    h.update(`${f.key}\0${f.relativePath}\0${content.length}\0${content}\0`);
   }
   return h.digest('hex');
 }

@@ -16,6 +16,14 @@ export const SKIP_PRESTOP_LABEL = 'skipPreStopChecks';
 /** Pod template annotation holding the sha256 of the rendered files: a change rolls the pods. */
 export const CONFIG_CHECKSUM_ANNOTATION = 'rmq-ha/config-sha256';
 
+/**
+ * Pod template annotation holding the sha256 of the secret values in the pods' files (computed
+ * by Terraform; the values never appear): a rotated password rolls the pods one at a time, and
+ * each restarted pod imports the definitions with the new value. The Erlang cookie is not in it
+ * (a rolling cookie change cannot work; its rotation is refused, see constructs/secrets).
+ */
+export const SECRETS_CHECKSUM_ANNOTATION = 'rmq-ha/secrets-sha256';
+
 /** `app.kubernetes.io/component` of each kind of pod: the one label that tells them apart. */
 export const COMPONENT = { rabbitmq: 'rabbitmq', loadBalancer: 'load-balancer' } as const;
 

@@ -26,6 +26,7 @@ import {
   POD_INFO_DIR,
   preStopBudget,
   preStopCommand,
+  hasClassicMirroring,
   startupCheck,
   startupFailureThreshold,
   STARTUP_PROBE_PERIOD_SECONDS,
@@ -155,7 +156,7 @@ function rabbitmqContainer(plan: ClusterPlan, names: KubernetesNames): StatefulS
     ...(k.livenessProbe === 'ping'
       ? { livenessProbe: { exec: { command: ['rabbitmq-diagnostics', '-q', 'ping'] }, periodSeconds: 60, timeoutSeconds: 30, failureThreshold: 10 } }
       : {}),
-    lifecycle: { preStop: [{ exec: { command: ['/bin/sh', '-c', preStopCommand(budget)] } }] },
+    lifecycle: { preStop: [{ exec: { command: ['/bin/sh', '-c', preStopCommand(budget, { awaitMirrors: hasClassicMirroring(plan.version) })] } }] },
     securityContext: containerSecurity,
   };
 }

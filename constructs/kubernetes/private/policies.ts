@@ -61,17 +61,45 @@ export function preStopBudget(graceSeconds: number, nodes: number): PreStopBudge
 /** Mount path of the Downward API volume that exposes the skip marker label. */
 export const POD_INFO_DIR = '/etc/pod-info';
 
+/** What the preStop hook does besides waiting for quorum and draining. */
+export interface PreStopOptions {
+  /**
+   * Wait for every classic mirrored queue on this node to have a synchronised mirror online
+   * (`await_online_synchronized_mirror`): versions before 4.0, where mirroring policies exist.
+   */
+  readonly awaitMirrors: boolean;
+}
+
+/** True when the version still has classic queue mirroring (removed in 4.0). */
+export function hasClassicMirroring(version: RabbitVersion): boolean {
+  return !atLeast(version, '4.0');
+}
+
 /**
- * The preStop command (POSIX `sh -c`: the alpine images have no bash). Exits at once when the pod carries the skip marker label (set it
- * before deleting the whole cluster: with every pod stopping, none could keep quorum). Otherwise
- * waits until every quorum queue and stream has quorum + 1 members online, so stopping this node
- * leaves a majority, then drains it (no new clients, queue leaders moved away).
+ * The preStop command (POSIX `sh -c`: the alpine images have no bash). Exits at once when the pod
+ * carries the skip marker label (set it before deleting the whole cluster: with every pod
+ * stopping, none could keep quorum). Otherwise:
+ * 1. enables every feature flag the whole cluster supports (`enable_feature_flag all`; a flag is
+ *    enabled only when every node has it, so this is safe in a mixed-version cluster). This puts
+ *    the feature-flag step of an upgrade inside the rollout: the first pod that stops for a new
+ *    image enables the running line's flags before any pod runs the new line, which refuses to
+ *    boot without them. A failure does not stop the hook (the pod must still stop);
+ * 2. waits until every quorum queue and stream has quorum + 1 members online, so stopping this
+ *    node leaves a majority (and, before 4.0, until every mirrored queue has a synchronised
+ *    mirror), sharing the wait budget;
+ * 3. drains it (no new clients, queue leaders moved away).
  */
-export function preStopCommand(budget: PreStopBudget): string {
+export function preStopCommand(budget: PreStopBudget, options: PreStopOptions = { awaitMirrors: false }): string {
   const skip = `if [ -n "$(cat ${POD_INFO_DIR}/${SKIP_PRESTOP_LABEL} 2>/dev/null)" ]; then exit 0; fi`;
+  const flags = 'rabbitmqctl enable_feature_flag all >/dev/null 2>&1 || true';
   const drain = `rabbitmq-upgrade drain -t ${budget.drainSeconds}`;
-  const steps = budget.awaitQuorumSeconds > 0 ? `rabbitmq-upgrade await_online_quorum_plus_one -t ${budget.awaitQuorumSeconds} && ${drain}` : drain;
-  return `${skip}; ${steps}`;
+  const waits: string[] = [];
+  if (budget.awaitQuorumSeconds > 0) {
+    const share = options.awaitMirrors ? Math.floor(budget.awaitQuorumSeconds / 2) : budget.awaitQuorumSeconds;
+    waits.push(`rabbitmq-upgrade await_online_quorum_plus_one -t ${share}`);
+    if (options.awaitMirrors) waits.push(`rabbitmq-upgrade await_online_synchronized_mirror -t ${budget.awaitQuorumSeconds - share}`);
+  }
+  return `${skip}; ${flags}; ${[...waits, drain].join(' && ')}`;
 }
 
 /** Period of the startup probe. */
