@@ -16,11 +16,13 @@ export interface RunResult {
 export function run(file: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
   const began = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(file, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // stdin only when there is input: writing to a child that already exited raised EPIPE as an
+    // unhandled error and failed a whole e2e run (a `docker inspect` of a missing container).
+    const child = spawn(file, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       stderr += `\n[killed after ${opts.timeoutMs} ms]`;
       child.kill('SIGKILL');
@@ -32,7 +34,10 @@ export function run(file: string, args: readonly string[], opts: { cwd?: string;
       clearTimeout(timer);
       resolve({ code, stdout, stderr, ms: Date.now() - began });
     });
-    child.stdin.end(opts.input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', (e) => (stderr += `\nstdin: ${e.message}`));
+      child.stdin.end(opts.input);
+    }
   });
 }
 

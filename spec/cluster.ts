@@ -15,6 +15,13 @@ const nodePorts = z.strictObject({
   amqpBase: port.default(5673),
   /** @default 15673 (15672 is left to the load balancer) */
   managementBase: port.default(15673),
+  /**
+   * First host port of each plugin listener (node i: base + i), for plugins enabled in
+   * `rabbitmq.plugins`. @default stream 35552, mqtt 31883, stomp 36613, web-mqtt 35675, web-stomp 35685
+   */
+  listeners: z
+    .strictObject({ stream: port.optional(), mqtt: port.optional(), stomp: port.optional(), 'web-mqtt': port.optional(), 'web-stomp': port.optional() })
+    .default({}),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { publishedRanges } from './published-ports';
 import { clusterSpec, type ClusterSpec, type ClusterSpecInput } from './cluster';
 import { SpecError, type SpecIssue } from './errors';
 import { validateLoadBalancerAgainstHeartbeat } from './load-balancer';
@@ -34,16 +35,21 @@ function crossFieldIssues(spec: ClusterSpec): SpecIssue[] {
   for (const message of validateLoadBalancerAgainstHeartbeat(spec.loadBalancer, spec.rabbitmq.heartbeatSeconds)) {
     issues.push({ path: 'loadBalancer', value: spec.loadBalancer.kind, message });
   }
-  const np = spec.network.nodePorts;
-  if (np !== false && spec.target === 'docker') {
-    const top = Math.max(np.amqpBase, np.managementBase) + spec.nodes - 1;
-    if (top > 65535) {
-      issues.push({ path: 'network.nodePorts', value: np, message: `node ${spec.nodes - 1} would need port ${top}; lower the bases or set nodePorts: false` });
+  if (spec.target === 'docker') {
+    // Every published range (AMQP, management, plugin listeners): within 1-65535 and disjoint.
+    const ranges = publishedRanges(spec);
+    for (const r of ranges) {
+      const top = r.base + spec.nodes - 1;
+      if (top > 65535) issues.push({ path: r.field, value: r.base, message: `node ${spec.nodes - 1} would need port ${top}; lower the base or set network.nodePorts: false` });
     }
-    const amqpRange = [np.amqpBase, np.amqpBase + spec.nodes - 1];
-    const mgmtRange = [np.managementBase, np.managementBase + spec.nodes - 1];
-    if (amqpRange[0] <= mgmtRange[1] && mgmtRange[0] <= amqpRange[1]) {
-      issues.push({ path: 'network.nodePorts', value: np, message: 'amqp and management port ranges overlap; move one base away by at least the node count' });
+    for (let i = 0; i < ranges.length; i++) {
+      for (let j = i + 1; j < ranges.length; j++) {
+        const a = ranges[i];
+        const b = ranges[j];
+        if (a.base <= b.base + spec.nodes - 1 && b.base <= a.base + spec.nodes - 1) {
+          issues.push({ path: b.field, value: b.base, message: `the ${b.name} ports ${b.base}-${b.base + spec.nodes - 1} overlap the ${a.name} ports ${a.base}-${a.base + spec.nodes - 1}; move one base away by at least the node count (${spec.nodes})` });
+        }
+      }
     }
   }
   issues.push(...topologyIssues(spec));

@@ -90,6 +90,8 @@ function variants(): Array<{ id: string; spec: ClusterSpecInput }> {
           priorityClassName: 'high',
           storage: { size: '20Gi', storageClass: 'fast' },
         },
+        // Every plugin listener: container ports and Service ports with their names and appProtocol.
+        rabbitmq: { plugins: ['rabbitmq_stream', 'rabbitmq_mqtt', 'rabbitmq_stomp', 'rabbitmq_web_mqtt', 'rabbitmq_web_stomp'] },
       } as Partial<ClusterSpecInput>,
       '4.0.9',
     ),

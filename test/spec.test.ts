@@ -101,7 +101,7 @@ describe('cluster spec validation: every problem names field, value and fix', ()
 
   test('overlapping node port ranges are rejected', () => {
     expect(issuesOf({ name: 'r', nodes: 3, network: { nodePorts: { amqpBase: 15000, managementBase: 15001 } } })).toContainEqual(
-      expect.objectContaining({ path: 'network.nodePorts', message: expect.stringMatching(/overlap/) }),
+      expect.objectContaining({ path: 'network.nodePorts.managementBase', value: 15001, message: expect.stringMatching(/overlap/) }),
     );
   });
 });

@@ -35,6 +35,11 @@ const VARIANTS = [
       spec: { name: `rmq-doc-${kind}-${nodes}`, target: 'docker', nodes, loadBalancer: { kind, ...(kind === 'haproxy' ? { statsPassword: { variable: 'rmq_stats' } } : {}) }, ...VARIABLE_SECRETS } as Record<string, unknown>,
     })),
   ),
+  // Every plugin listener published per node (spec/plugin-listeners.ts).
+  {
+    env: 'docker-listeners',
+    spec: { name: 'rmq-doc-listeners', target: 'docker', nodes: 3, loadBalancer: { kind: 'none' }, rabbitmq: { plugins: ['rabbitmq_stream', 'rabbitmq_mqtt', 'rabbitmq_stomp', 'rabbitmq_web_mqtt', 'rabbitmq_web_stomp'] }, ...VARIABLE_SECRETS } as Record<string, unknown>,
+  },
   ...listEnvironmentFiles()
     .map((f) => ({ f, spec: parseYaml(fs.readFileSync(f, 'utf8')) as Record<string, unknown> & { target?: string; loadBalancer?: Record<string, unknown> } }))
     .filter(({ spec }) => (spec.target ?? 'docker') === 'docker')

@@ -15,6 +15,7 @@ import { isHarnessLoadBalancer, loadBalancerLaunch, startLoadBalancer } from '..
 import { waitForNodes } from '../local/wait';
 import { writeFileAtomically } from '../private/atomic-file';
 import { UsageError } from '../private/exit';
+import { pluginListeners } from '../../spec/plugin-listeners';
 import { selectOne, type SelectOptions } from '../private/select';
 
 /** Options of `rmq-ha local up`. */
@@ -54,6 +55,14 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   const existing = readState(dir);
   if (existing && Object.values(processLiveness(existing).nodes).some(Boolean)) {
     throw new UsageError(`${dir} already runs a cluster; use 'rmq-ha local status --dir ${opts.dir}' or 'local down' first`);
+  }
+  const listeners = pluginListeners(loaded.spec.rabbitmq.plugins);
+  if (listeners.length > 0) {
+    // Every local node shares 127.0.0.1: a plugin listener's fixed port would be taken by node 0.
+    throw new UsageError(
+      `rabbitmq.plugins: ${listeners.map((l) => `${l.plugin} (port ${l.port})`).join(', ')} open a listener each, and local up runs every node on ` +
+        '127.0.0.1 without a port per node for them; leave these plugins out of the environment you run locally',
+    );
   }
   const installed = checkInstalled();
   if (!installed.ok) throw new UsageError(`RabbitMQ is not installed here: ${installed.hint}`);

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { NodePlan } from '../../plan/plan';
 import type { SecretName } from '../../plan/files';
 import type { ClusterSpec } from '../../spec/cluster';
+import { publishedRanges } from '../../spec/published-ports';
 import { installStagedScript, placeFiles } from './staged-files';
 
 /** The health check every node container runs (stage 3 of the RabbitMQ health-check guide). */
@@ -92,7 +93,6 @@ export class RabbitmqNode extends Construct {
       'exec docker-entrypoint.sh rabbitmq-server',
     ].join('\n');
 
-    const np = spec.network.nodePorts;
     this.container = new Container(this, 'container', {
       name: a.shortName,
       hostname: a.shortName,
@@ -102,13 +102,13 @@ export class RabbitmqNode extends Construct {
       networksAdvanced: [{ name: props.networkName, aliases: [a.shortName] }],
       volumes: [{ volumeName: this.volume.name, containerPath: DATA_DIR }],
       upload: placed.uploads,
-      ports:
-        np === false
-          ? []
-          : [
-              { internal: a.amqpPort, external: np.amqpBase + a.index, ip: spec.network.bindAddress, protocol: 'tcp' },
-              { internal: a.managementPort, external: np.managementBase + a.index, ip: spec.network.bindAddress, protocol: 'tcp' },
-            ],
+      // AMQP, management and every enabled plugin listener, node i at base + i (spec/published-ports.ts).
+      ports: publishedRanges(spec).map((r) => ({
+        internal: r.listener?.port ?? (r.name === 'amqp' ? a.amqpPort : a.managementPort),
+        external: r.base + a.index,
+        ip: spec.network.bindAddress,
+        protocol: 'tcp',
+      })),
       healthcheck: { test: NODE_HEALTHCHECK, interval: goDuration(30), timeout: goDuration(20), retries: 3, startPeriod: goDuration(60) },
       restart: 'unless-stopped',
       stopTimeout: NODE_STOP_GRACE_SECONDS,

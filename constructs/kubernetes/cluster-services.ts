@@ -3,6 +3,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { PORTS } from '../../plan/ports';
 import type { ClusterSpec } from '../../spec/cluster';
+import { pluginListeners } from '../../spec/plugin-listeners';
 import { objectMetadata, selectorLabels } from './private/metadata';
 import type { KubernetesNames } from './private/names';
 
@@ -22,6 +23,11 @@ export type ContainerPortName = keyof typeof CONTAINER_PORTS;
 
 function servicePort(name: ContainerPortName, appProtocol?: string): ServiceV1SpecPort {
   return { name, port: CONTAINER_PORTS[name], targetPort: name, protocol: 'TCP', ...(appProtocol ? { appProtocol } : {}) };
+}
+
+/** Service ports of the plugin listeners the spec enables (spec/plugin-listeners.ts). */
+export function listenerServicePorts(spec: ClusterSpec): ServiceV1SpecPort[] {
+  return pluginListeners(spec.rabbitmq.plugins).map((l) => ({ name: l.name, port: l.port, targetPort: l.name, protocol: 'TCP', appProtocol: l.appProtocol }));
 }
 
 /** Props of ClusterServices. */
@@ -54,7 +60,7 @@ export class ClusterServices extends Construct {
         clusterIp: 'None',
         publishNotReadyAddresses: true,
         selector: selectorLabels(spec),
-        port: [servicePort('epmd'), servicePort('cluster-rpc'), servicePort('amqp', 'amqp'), servicePort('management', 'http')],
+        port: [servicePort('epmd'), servicePort('cluster-rpc'), servicePort('amqp', 'amqp'), servicePort('management', 'http'), ...listenerServicePorts(spec)],
       },
       dependsOn,
     });
@@ -65,7 +71,7 @@ export class ClusterServices extends Construct {
       spec: {
         type: k.serviceType,
         selector: selectorLabels(spec),
-        port: [servicePort('amqp', 'amqp'), servicePort('management', 'http'), servicePort('prometheus', 'prometheus.io/metrics')],
+        port: [servicePort('amqp', 'amqp'), servicePort('management', 'http'), servicePort('prometheus', 'prometheus.io/metrics'), ...listenerServicePorts(spec)],
         ...(k.loadBalancerSourceRanges.length > 0 ? { loadBalancerSourceRanges: [...k.loadBalancerSourceRanges] } : {}),
       },
       // A LoadBalancer may take minutes to get an address; apply does not wait for it.

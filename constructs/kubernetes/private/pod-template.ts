@@ -17,6 +17,7 @@ import type { ClusterPlan } from '../../../plan/plan';
 import { toKubernetesQuantity } from '../../../spec/size';
 import { CONTAINER_PORTS, type ContainerPortName } from '../cluster-services';
 import { ERLANG_COOKIE_KEY } from '../server-secrets';
+import { pluginListeners } from '../../../spec/plugin-listeners';
 import type { PodFiles } from './config-files';
 import { SKIP_PRESTOP_LABEL, selectorLabels } from './metadata';
 import type { KubernetesNames } from './names';
@@ -133,7 +134,10 @@ function rabbitmqContainer(plan: ClusterPlan, names: KubernetesNames): StatefulS
   return {
     name: RABBITMQ_CONTAINER,
     image: plan.image,
-    port: (Object.keys(CONTAINER_PORTS) as ContainerPortName[]).map((name) => ({ name, containerPort: CONTAINER_PORTS[name], protocol: 'TCP' })),
+    port: [
+      ...(Object.keys(CONTAINER_PORTS) as ContainerPortName[]).map((name) => ({ name, containerPort: CONTAINER_PORTS[name], protocol: 'TCP' })),
+      ...pluginListeners(spec.rabbitmq.plugins).map((l) => ({ name: l.name, containerPort: l.port, protocol: 'TCP' })),
+    ],
     env: rabbitmqEnv(names),
     // Memory request = limit (the memory watermark is computed against the limit); CPU too, so the
     // pod is in the Guaranteed QoS class, the last to be evicted under node pressure.
