@@ -145,6 +145,14 @@ describe('scaling, plugins, other resources', () => {
     expect(lb[0].subject).toBe('docker_container.load_balancer');
   });
 
+  test('Kubernetes storage change: refused (the StatefulSet would be replaced), the in-place claim growth printed', () => {
+    const cs = classify(k8s(), k8s({ kubernetes: { storage: { size: '20Gi' } } } as Partial<ClusterSpecInput>));
+    const [c] = byRule(cs, 'storage');
+    expect(c.kind).toBe('refused');
+    expect(c.steps[0]).toMatch(/^kubectl patch pvc -n rabbitmq persistence-rmq-server-<i>/);
+    expect(c.steps[1]).toContain('--cascade=orphan');
+  });
+
   test('nothing changed: nothing classified', () => {
     expect(classify(docker(), docker())).toEqual([]);
     expect(classify(k8s(), k8s())).toEqual([]);

@@ -171,6 +171,29 @@ export const CHANGE_RULES: readonly ChangeRule[] = [
     },
   },
   {
+    id: 'storage',
+    reason:
+      'A StatefulSet\'s volume claim template is immutable: Terraform replaces the StatefulSet, every pod stops at once, and the existing claims keep their old size and class.',
+    classify: (ctx) => {
+      const vct = (j: StackJson) => JSON.stringify((Object.values((j.resource?.kubernetes_stateful_set_v1 ?? {}) as Record<string, Body>)[0]?.spec as Body | undefined)?.volume_claim_template ?? null);
+      if (ctx.handles.target !== 'kubernetes' || vct(ctx.previous) === vct(ctx.next) || vct(ctx.previous) === 'null') return [];
+      const s = ctx.handles.statefulSet!;
+      return [
+        {
+          kind: 'refused',
+          rule: 'storage',
+          subject: 'kubernetes.storage (volume claim template)',
+          why: 'REFUSED as a routine change: the StatefulSet would be replaced (all pods down at once) and the claims would not change. Grow the claims in place instead, when the StorageClass allows expansion:',
+          steps: [
+            `kubectl patch pvc -n ${s.namespace} persistence-${s.name}-<i> -p '{"spec":{"resources":{"requests":{"storage":"<new size>"}}}}'   # each pod's claim`,
+            `kubectl delete statefulset -n ${s.namespace} ${s.name} --cascade=orphan   # the pods keep running`,
+            'terraform apply   # recreates the StatefulSet over the running pods with the new template',
+          ],
+        },
+      ];
+    },
+  },
+  {
     id: 'refusals',
     reason: 'Changes that destroy a node\'s data or its cluster membership (rolling.ts refuses them).',
     classify: (ctx) => (ctx.rolling?.refusals ?? []).filter((r) => !/random_password\..*cookie/.test(r)).map((r) => ({ kind: 'refused' as const, rule: 'refusals', subject: r.replace(/^REFUSED[^:]*: /, '').split(/[.:]/)[0], why: r, steps: [] })),
