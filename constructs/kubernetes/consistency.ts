@@ -17,7 +17,7 @@ import { checkPeerDiscovery } from './consistency/peer-discovery';
 import { readStack, readWorkload, type Stack } from './consistency/private/stack';
 import { checkRbac } from './consistency/rbac';
 import { checkWorkloadRefs } from './consistency/references';
-import { checkHeadless, checkServices } from './consistency/services';
+import { checkExposure, checkHeadless, checkServices } from './consistency/services';
 import type { Json } from './private/stack-json';
 
 export { PEER_DISCOVERY_PERMISSIONS } from './consistency/rbac';
@@ -38,6 +38,7 @@ export function checkKubernetesStack(json: string | object): string[] {
     ...workloads.flatMap((w) => [...checkWorkloadRefs(stack, w), ...checkHeadless(stack, w), ...checkPeerDiscovery(stack, w), ...checkRbac(stack, w)]),
     ...deployments.flatMap((d) => [...checkWorkloadRefs(stack, d), ...checkLoadBalancer(stack, d, workloads)]),
     ...checkServices(stack, pods),
+    ...checkExposure(stack, pods),
     ...checkDisruptionBudgets(stack, workloads, deployments),
     ...checkConfigMaps(stack),
   ];
