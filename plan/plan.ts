@@ -2,6 +2,7 @@ import { renderDefinitions, buildDefinitions } from '../rabbitmq/definitions';
 import { pluginList, renderEnabledPlugins } from '../rabbitmq/enabled-plugins';
 import { renderRabbitmqConf } from '../rabbitmq/rabbitmq-conf';
 import type { ClusterSpec } from '../spec/cluster';
+import { defaultRabbitmqImage } from '../spec/rabbitmq';
 import type { SecretSource } from '../spec/secret';
 import { parseVersion, type RabbitVersion } from '../spec/version';
 import { addressesFor, definitionsPath, type AddressTable, type NodeAddress } from './addresses';
@@ -98,7 +99,7 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
   return {
     spec,
     version,
-    image: spec.rabbitmq.image ?? `rabbitmq:${spec.rabbitmq.version}-management`,
+    image: spec.rabbitmq.image ?? defaultRabbitmqImage(spec.rabbitmq.version),
     addresses,
     nodes,
     plugins,

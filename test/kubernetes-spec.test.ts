@@ -30,6 +30,9 @@ describe('kubernetes spec: defaults', () => {
       spread: { hosts: 'required', zones: 'preferred' },
       terminationGracePeriodSeconds: 604800,
       clusterDomain: 'cluster.local',
+      dnsResolver: 'kube-dns.kube-system.svc',
+      runAsUser: 999,
+      runAsGroup: 999,
       startupDelaySeconds: 30,
       startupTimeoutSeconds: 600,
       livenessProbe: 'none',
@@ -56,6 +59,8 @@ describe('kubernetes spec: every rule names field, value and fix', () => {
     ['kubernetes.labels.bad key!', { labels: { 'bad key!': 'x' } }, /not a valid label key/],
     ['kubernetes.labels.team', { labels: { team: 'a b' } }, /label value/],
     ['kubernetes.annotations.-x', { annotations: { '-x': 'y' } }, /not a valid annotation key/],
+    ['kubernetes.dnsResolver', { dnsResolver: 'kube dns;' }, /must be a DNS name such as kube-dns\.kube-system\.svc or an IPv4 address/],
+    ['kubernetes.runAsUser', { runAsUser: 0 }, /must be a uid >= 1: the pods run as non-root/],
   ])('%s', (path, kubernetes, message) => {
     expect(issuesOf(k8s(kubernetes))).toEqual([expect.objectContaining({ path, message: expect.stringMatching(message) })]);
   });
