@@ -8,6 +8,7 @@ import { parseVersion, type RabbitVersion } from '../spec/version';
 import { addressesFor, definitionsPath, type AddressTable, type NodeAddress } from './addresses';
 import { makeFile, secretsIn, type RenderedFile, type SecretName } from './files';
 import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer-plan';
+import { kubernetesWarnings } from './kubernetes-warnings';
 import { monitoringWarnings, planMonitoring, type MonitoringPlan } from './monitoring';
 import { topologyPlugins, topologySecrets, topologyWarnings } from './topology';
 import { specWarnings, type PlanWarning } from './warnings';
@@ -103,7 +104,7 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
     addresses,
     nodes,
     plugins,
-    warnings: [...specWarnings(spec, version), ...topologyWarnings(spec, version), ...monitoringWarnings(spec)],
+    warnings: [...specWarnings(spec, version), ...(addresses.target === 'kubernetes' ? kubernetesWarnings(spec) : []), ...topologyWarnings(spec, version), ...monitoringWarnings(spec)],
     loadBalancer,
     secrets,
     monitoring: planMonitoring(spec, version, addresses, addresses.rootDir ? `${addresses.rootDir}/monitoring` : undefined),

@@ -89,7 +89,13 @@ const providerSpec = z.strictObject({
 const kubernetesFields = z.strictObject({
   /** Namespace for every object. @default rabbitmq */
   namespace: z.string().max(63).regex(DNS_LABEL, { error: 'must be a DNS label (lowercase letters, digits, -)' }).default('rabbitmq'),
-  /** Create the namespace (labelled for the `restricted` Pod Security Standard), or use an existing one. @default true */
+  /**
+   * Create the namespace (labelled for the `restricted` Pod Security Standard), or use an existing
+   * one. A created namespace is deleted by `terraform destroy`, and with it the volume claims the
+   * StatefulSet retains (validate warns); an existing one is checked at `terraform plan` and left
+   * alone by destroy.
+   * @default true
+   */
   createNamespace: z.boolean().default(true),
   /**
    * Type of the entry point clients use (amqp, management): the proxy's Service `<cluster>-lb`
@@ -113,7 +119,7 @@ const kubernetesFields = z.strictObject({
     .strictObject({
       /** Must exceed the disk free limit, or every node starts in a disk alarm. @default 10Gi */
       size: sizeSchema.default(10 * 1024 ** 3),
-      /** @default - the cluster's default StorageClass */
+      /** Must exist (checked at `terraform plan`; the stack does not create it). @default - the cluster's default StorageClass */
       storageClass: z.string().regex(DNS_SUBDOMAIN, { error: 'must be a StorageClass name (DNS subdomain)' }).optional(),
     })
     .prefault({}),
@@ -181,7 +187,7 @@ const kubernetesFields = z.strictObject({
   podAnnotations: annotationMap,
   /** Node labels a pod requires. @default {} */
   nodeSelector: labelMap,
-  /** PriorityClass of the pods. @default - none (the cluster default) */
+  /** PriorityClass of the pods; must exist (checked at `terraform plan`; the stack does not create it). @default - none (the cluster default) */
   priorityClassName: z.string().regex(DNS_SUBDOMAIN, { error: 'must be a PriorityClass name' }).optional(),
   /** Secrets for pulling the image from a private registry. @default [] */
   imagePullSecrets: z.array(z.string().regex(DNS_SUBDOMAIN, { error: 'must be a Secret name' })).default([]),

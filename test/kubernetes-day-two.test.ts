@@ -13,7 +13,7 @@ import { buildPlan } from '../plan/plan';
 import type { ClusterSpecInput } from '../spec/cluster';
 import { parseClusterSpec } from '../spec/parse';
 import { runCli } from './helpers/cli';
-import { clone, envOf, k8sSpec, podSpecOf, rabbitContainer, synthStack } from './helpers/kubernetes';
+import { clone, envOf, k8sSpec, podSpecOf, prodSpec, rabbitContainer, synthStack } from './helpers/kubernetes';
 import { issuesOf } from './helpers/specs';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -116,5 +116,74 @@ describe('item 6: Kubernetes settings that were ignored, fixed or refused', () =
     expect(user(synthStack(k8sSpec({ loadBalancer: { kind: 'haproxy', ports: { amqp: 5673 } } } as Partial<ClusterSpecInput>)).json)).toEqual(
       expect.objectContaining({ host: 'rmq-lb.rabbitmq.svc', port: '5673' }),
     );
+  });
+});
+
+describe('item 8: drains, prerequisites and destroy', () => {
+  test('1-2 nodes: the budget allows one eviction, preStop only drains, validate says the drain takes the cluster down', () => {
+    for (const nodes of [1, 2]) {
+      const j = synthStack(k8sSpec({ nodes })).json;
+      expect(j.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable).toBe('1');
+      expect(rabbitContainer(j).lifecycle.pre_stop[0].exec.command[2]).not.toContain('await_online_quorum_plus_one');
+      const w = buildPlan(parseClusterSpec(k8sSpec({ nodes }))).warnings.find((x) => x.id === 'drain-takes-cluster-down');
+      expect(w).toEqual({
+        id: 'drain-takes-cluster-down',
+        path: 'nodes',
+        message: `with ${nodes} node(s) a node drain or rolling update stops a pod the cluster cannot spare: queues (and, from 4.3, the metadata store) are unavailable until it is back; the disruption budget allows it because a budget of 0 blocks node drains for ever; use 3 nodes`,
+      });
+    }
+    // 3 nodes: no such warning, the hook waits for quorum first; Docker never gets it.
+    expect(buildPlan(parseClusterSpec(k8sSpec())).warnings.map((w) => w.id)).not.toContain('drain-takes-cluster-down');
+    expect(rabbitContainer(base).lifecycle.pre_stop[0].exec.command[2]).toContain('await_online_quorum_plus_one');
+    expect(buildPlan(parseClusterSpec({ name: 'r', nodes: 1 })).warnings.map((w) => w.id)).not.toContain('drain-takes-cluster-down');
+    // The checker now reports the budget that blocked drains.
+    const blocked = clone(synthStack(k8sSpec({ nodes: 2 })).json);
+    blocked.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable = '0';
+    expect(checkKubernetesStack(blocked)).toEqual([
+      'kubernetes_pod_disruption_budget_v1.server: allows no eviction of the 2 pod(s): every node drain waits for ever; use max_unavailable = "1" (a cluster below 3 nodes goes down during a drain either way)',
+    ]);
+  });
+
+  test('the PriorityClass, StorageClass and an existing namespace are looked up at plan time, each with a postcondition naming the field and the fix', () => {
+    const prod = synthStack(prodSpec(), 'prod').json;
+    const lookups = prod.data.kubernetes_resources;
+    expect(Object.keys(lookups).sort()).toEqual(['priority_class', 'storage_class']);
+    expect(lookups.priority_class).toEqual(expect.objectContaining({ api_version: 'scheduling.k8s.io/v1', kind: 'PriorityClass', field_selector: 'metadata.name=messaging-critical' }));
+    expect(lookups.storage_class).toEqual(expect.objectContaining({ api_version: 'storage.k8s.io/v1', kind: 'StorageClass', field_selector: 'metadata.name=ssd' }));
+    for (const l of Object.values(lookups) as any[]) {
+      expect(l.lifecycle.postcondition).toHaveLength(1);
+      expect(l.lifecycle.postcondition[0].condition).toBe('${length(self.objects) == 1}');
+      // Read at plan time: nothing the stack creates comes first.
+      expect(l.depends_on).toBeUndefined();
+    }
+    expect(lookups.priority_class.lifecycle.postcondition[0].error_message).toMatch(/^kubernetes\.priorityClassName: PriorityClass messaging-critical does not exist in the cluster; .*kubectl create priorityclass messaging-critical/);
+    expect(lookups.storage_class.lifecycle.postcondition[0].error_message).toMatch(/^kubernetes\.storage\.storageClass: StorageClass ssd does not exist in the cluster; the volume claims would stay Pending/);
+    // An existing namespace is checked too; a default spec relies on nothing.
+    const existing = synthStack(k8sSpec({ kubernetes: { namespace: 'messaging', createNamespace: false } } as Partial<ClusterSpecInput>)).json;
+    expect(Object.keys(existing.data.kubernetes_resources)).toEqual(['namespace']);
+    expect(existing.data.kubernetes_resources.namespace).toEqual(expect.objectContaining({ api_version: 'v1', kind: 'Namespace', field_selector: 'metadata.name=messaging' }));
+    expect(existing.data.kubernetes_resources.namespace.lifecycle.postcondition[0].error_message).toMatch(/^kubernetes\.namespace: namespace messaging does not exist and kubernetes\.createNamespace is false/);
+    expect(base.data).toBeUndefined();
+  });
+
+  test('a created namespace takes the retained claims with it on destroy: validate and review warn; createNamespace false keeps it out of the stack', () => {
+    const message = /^terraform destroy deletes namespace rabbitmq-prod and with it the retained volume claims .* set createNamespace: false \(for a stack already applied, run `terraform state rm kubernetes_namespace_v1\.cluster` before that apply/;
+    const prod = buildPlan(parseClusterSpec(prodSpec())).warnings.find((w) => w.id === 'destroy-deletes-claims');
+    expect(prod).toEqual({ id: 'destroy-deletes-claims', path: 'kubernetes.createNamespace', message: expect.stringMatching(message) });
+    // The claims are retained by the StatefulSet; the namespace is in the stack.
+    const json = synthStack(prodSpec(), 'prod').json;
+    expect(json.resource.kubernetes_stateful_set_v1.server.spec.persistent_volume_claim_retention_policy).toEqual([{ when_deleted: 'Retain', when_scaled: 'Retain' }]);
+    expect(json.resource.kubernetes_namespace_v1.cluster).toBeDefined();
+    const validate = runCli(['validate', '--env', 'prod']);
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toMatch(/warning kubernetes\.createNamespace: terraform destroy deletes namespace rabbitmq-prod .*\[destroy-deletes-claims\]/);
+    expect(runCli(['validate', '--env', 'prod', '--strict']).code).toBe(1);
+    const review = runCli(['review', '--env', 'prod']);
+    expect(review.code).toBe(0);
+    expect(review.stdout).toMatch(/! kubernetes\.createNamespace: terraform destroy deletes namespace rabbitmq-prod .*\[destroy-deletes-claims\]/);
+    // The choice: an existing namespace is not in the stack (destroy leaves it and the claims), no warning.
+    const kept = { ...prodSpec(), kubernetes: { ...(prodSpec().kubernetes as object), createNamespace: false } } as ClusterSpecInput;
+    expect(buildPlan(parseClusterSpec(kept)).warnings.map((w) => w.id)).not.toContain('destroy-deletes-claims');
+    expect(synthStack(kept, 'kept').json.resource.kubernetes_namespace_v1).toBeUndefined();
   });
 });

@@ -105,7 +105,7 @@ describe('kubernetes spec: every rule names field, value and fix', () => {
 describe('kubernetes workload policies', () => {
   test('majority and the disruption budget', () => {
     expect([1, 2, 3, 4, 5, 7].map(majority)).toEqual([1, 2, 2, 3, 3, 4]);
-    expect([1, 2, 3, 4, 5, 7].map(disruptionBudgetMaxUnavailable)).toEqual([0, 0, 1, 1, 1, 1]);
+    expect([1, 2, 3, 4, 5, 7].map(disruptionBudgetMaxUnavailable)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   test('peer discovery calls the API before 4.1 only', () => {
@@ -114,12 +114,12 @@ describe('kubernetes workload policies', () => {
 
   test('the preStop budget always fits the grace period', () => {
     for (const grace of [300, 900, 3600, 86400, 604800]) {
-      for (const nodes of [1, 3, 5]) {
+      for (const nodes of [1, 2, 3, 5]) {
         const b = preStopBudget(grace, nodes);
         expect(b.awaitQuorumSeconds + b.drainSeconds + b.shutdownSeconds).toBe(grace);
         expect(b.shutdownSeconds).toBeGreaterThanOrEqual(60);
         expect(b.drainSeconds).toBeLessThanOrEqual(600);
-        expect(b.awaitQuorumSeconds === 0).toBe(nodes === 1);
+        expect(b.awaitQuorumSeconds === 0).toBe(nodes < 3);
       }
     }
     expect(preStopBudget(300, 3)).toEqual({ awaitQuorumSeconds: 180, drainSeconds: 60, shutdownSeconds: 60 });

@@ -342,15 +342,15 @@ describe('Kubernetes stack: Services, files, namespace, provider, outputs', () =
     expect(statefulSet(prod.json).spec.volume_claim_template[0].metadata.labels).toEqual(statefulSet(prod.json).spec.selector.match_labels);
   });
 
-  test('small clusters: the budget blocks evictions (no node to spare); one node only drains', () => {
+  test('small clusters: the budget still allows one eviction (0 blocked drains for ever); the preStop hook only drains', () => {
     for (const nodes of [1, 2]) {
       const { json } = synthStack(k8sSpec({ nodes }));
-      expect(json.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable).toBe('0');
+      expect(json.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable).toBe('1');
       expect(checkKubernetesStack(json)).toEqual([]);
+      const preStop = rabbitContainer(json).lifecycle.pre_stop[0].exec.command[2];
+      expect(preStop).not.toContain('await_online_quorum_plus_one');
+      expect(preStop).toContain('rabbitmq-upgrade drain -t');
     }
-    const single = rabbitContainer(synthStack(k8sSpec({ nodes: 1 })).json).lifecycle.pre_stop[0].exec.command[2];
-    expect(single).not.toContain('await_online_quorum_plus_one');
-    expect(single).toContain('rabbitmq-upgrade drain -t');
   });
 
   test('storage that does not exceed the disk free limit is rejected with the field and the fix', () => {
