@@ -1,5 +1,6 @@
 import type { ClusterSpec } from '../spec/cluster';
 import type { AddressTable } from './addresses';
+import { childName, SUFFIX } from './names';
 
 /** How a client reaches one node. URIs carry no credentials. */
 export interface NodeEndpoint {
@@ -49,14 +50,16 @@ export function loadBalancerEndpoint(spec: ClusterSpec, target: AddressTable['ta
   if (lb.kind === 'none') return undefined;
   const host =
     target === 'kubernetes'
-      ? `${spec.name}-lb.${spec.kubernetes.namespace}.svc`
+      ? `${childName(spec.name, SUFFIX.loadBalancer)}.${spec.kubernetes.namespace}.svc`
       : target === 'docker'
         ? spec.network.bindAddress === '0.0.0.0' ? '127.0.0.1' : spec.network.bindAddress
         : lb.bindAddress;
   const stats = lb.kind === 'haproxy' ? '/stats' : '/nginx_status';
+  // Kubernetes: the status page is on the ClusterIP Service beside the entry point, never on it.
+  const statsHost = target === 'kubernetes' ? `${childName(spec.name, SUFFIX.loadBalancerInternal)}.${spec.kubernetes.namespace}.svc` : host;
   return {
     amqpUri: `amqp://${host}:${lb.ports.amqp}`,
     managementUrl: `http://${host}:${lb.ports.management}/`,
-    statsUrl: lb.kind === 'nginx' && target !== 'local' ? undefined : `http://${host}:${lb.ports.stats}${stats}`,
+    statsUrl: lb.kind === 'nginx' && target !== 'local' ? undefined : `http://${statsHost}:${lb.ports.stats}${stats}`,
   };
 }

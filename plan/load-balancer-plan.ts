@@ -42,6 +42,7 @@ export function planLoadBalancer(spec: ClusterSpec, addresses: AddressTable, run
     settings: addresses.target === 'local' ? lb : { ...lb, bindAddress: '0.0.0.0' },
     heartbeatSeconds: spec.rabbitmq.heartbeatSeconds,
     target: addresses.target,
+    ...(addresses.target === 'kubernetes' ? { dnsResolver: spec.kubernetes.dnsResolver } : {}),
     runtimeDir,
     statsCredentials: { user: LB_STATS_USER, passwordRef: secretPlaceholder('lb_stats_password') },
   };

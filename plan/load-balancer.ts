@@ -43,6 +43,12 @@ export interface LoadBalancerRenderInput {
    */
   readonly target: LoadBalancerTarget;
   /**
+   * DNS server nginx re-resolves node names with (Kubernetes: `kubernetes.dnsResolver`).
+   * @default - the target's: Docker's embedded DNS 127.0.0.11, `kube-dns.kube-system.svc` on
+   * Kubernetes; unused locally and by HAProxy (which reads the pod's resolv.conf).
+   */
+  readonly dnsResolver?: string;
+  /**
    * Local target only: absolute directory for pid, log, socket and temp files.
    * @default - required when target is 'local', ignored otherwise.
    */
@@ -83,6 +89,9 @@ export function assertRenderableLoadBalancerInput(input: LoadBalancerRenderInput
       if (!Number.isInteger(p) || p < 1 || p > 65535) errors.push(`backends[${i}].${key}=${p} must be an integer port 1-65535`);
     }
   });
+  if (input.dnsResolver !== undefined && !HOST.test(input.dnsResolver)) {
+    errors.push(`dnsResolver=${JSON.stringify(input.dnsResolver)} must be a host name or IP address`);
+  }
   if (!Number.isInteger(input.heartbeatSeconds) || input.heartbeatSeconds < 0) {
     errors.push(`heartbeatSeconds=${input.heartbeatSeconds} must be a non-negative integer`);
   }

@@ -7,6 +7,8 @@ export const SUFFIX = {
   server: 'server',
   config: 'server-conf',
   loadBalancer: 'lb',
+  /** Kubernetes: ClusterIP Service of the load balancer's status page and metrics pass-through. */
+  loadBalancerInternal: 'lb-internal',
 } as const;
 
 /** `<cluster>-<suffix>`, the one naming rule for child resources (as the cluster-operator does). */

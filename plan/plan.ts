@@ -2,11 +2,13 @@ import { renderDefinitions, buildDefinitions } from '../rabbitmq/definitions';
 import { pluginList, renderEnabledPlugins } from '../rabbitmq/enabled-plugins';
 import { renderRabbitmqConf } from '../rabbitmq/rabbitmq-conf';
 import type { ClusterSpec } from '../spec/cluster';
+import { defaultRabbitmqImage } from '../spec/rabbitmq';
 import type { SecretSource } from '../spec/secret';
 import { parseVersion, type RabbitVersion } from '../spec/version';
 import { addressesFor, definitionsPath, type AddressTable, type NodeAddress } from './addresses';
 import { makeFile, secretsIn, type RenderedFile, type SecretName } from './files';
 import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer-plan';
+import { kubernetesWarnings } from './kubernetes-warnings';
 import { monitoringWarnings, planMonitoring, type MonitoringPlan } from './monitoring';
 import { topologyPlugins, topologySecrets, topologyWarnings } from './topology';
 import { specWarnings, type PlanWarning } from './warnings';
@@ -98,11 +100,11 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
   return {
     spec,
     version,
-    image: spec.rabbitmq.image ?? `rabbitmq:${spec.rabbitmq.version}-management`,
+    image: spec.rabbitmq.image ?? defaultRabbitmqImage(spec.rabbitmq.version),
     addresses,
     nodes,
     plugins,
-    warnings: [...specWarnings(spec, version), ...topologyWarnings(spec, version), ...monitoringWarnings(spec)],
+    warnings: [...specWarnings(spec, version), ...(addresses.target === 'kubernetes' ? kubernetesWarnings(spec) : []), ...topologyWarnings(spec, version), ...monitoringWarnings(spec)],
     loadBalancer,
     secrets,
     monitoring: planMonitoring(spec, version, addresses, addresses.rootDir ? `${addresses.rootDir}/monitoring` : undefined),

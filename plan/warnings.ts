@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../spec/cluster';
+import { fileDescriptorLimit, type ClusterSpec } from '../spec/cluster';
 import { atLeast, type RabbitVersion } from '../spec/version';
 
 /** A best-practice finding about a valid spec: printed by validate/review, fatal with --strict. */
@@ -34,8 +34,10 @@ export function specWarnings(spec: ClusterSpec, version: RabbitVersion): PlanWar
   if ('absolute' in disk && disk.absolute < Math.min(watermarkBytes, 1e9)) {
     w.push({ id: 'disk-free-limit-low', path: 'rabbitmq.diskFreeLimit.absolute', message: `${disk.absolute} bytes is below the memory watermark; keep at least as much disk free as the watermark` });
   }
-  if (spec.resources.fileDescriptors < 50000) {
-    w.push({ id: 'file-descriptors-low', path: 'resources.fileDescriptors', message: `${spec.resources.fileDescriptors} is below the 50000 production minimum` });
+  // Kubernetes refuses the field: the container runtime's limit applies there.
+  const nofile = fileDescriptorLimit(spec);
+  if (spec.target !== 'kubernetes' && nofile < 50000) {
+    w.push({ id: 'file-descriptors-low', path: 'resources.fileDescriptors', message: `${nofile} is below the 50000 production minimum` });
   }
   if (spec.network.bindAddress === '0.0.0.0') {
     w.push({ id: 'exposed-on-all-interfaces', path: 'network.bindAddress', message: 'published ports listen on every host interface; restrict them with a firewall or bind to one address' });

@@ -52,8 +52,13 @@ export const clusterSpec = z.strictObject({
       memory: sizeSchema.default(2 * 1024 ** 3),
       /** CPU limit per node. @default 2 */
       cpus: z.number().positive().max(64).default(2),
-      /** Open file descriptor limit per node (>= 50000 in production). @default 65536 */
-      fileDescriptors: z.number().int().min(1024).default(65536),
+      /**
+       * Open file descriptor limit per node container (>= 50000 in production). Docker only:
+       * Kubernetes has no per-pod setting (the node's container runtime decides), so the field is
+       * refused there; read it through `fileDescriptorLimit(spec)`.
+       * @default 65536 (Docker)
+       */
+      fileDescriptors: z.number().int().min(1024).optional(),
     })
     .prefault({}),
   /** Network exposure on the Docker host. Nothing listens beyond `bindAddress` unless asked. */
@@ -87,6 +92,14 @@ export const clusterSpec = z.strictObject({
   /** Prometheus scrape config and alert rules (rendered under `monitoring/`). @default - per-node scrape every 15 s, alert rules on */
   monitoring: monitoringSpec.prefault({}),
 });
+
+/** Open-files limit of a Docker node container when the spec sets none. */
+export const DEFAULT_FILE_DESCRIPTORS = 65536;
+
+/** The open-files limit a node container gets (Docker; Kubernetes refuses the field). */
+export function fileDescriptorLimit(spec: { readonly resources: { readonly fileDescriptors?: number } }): number {
+  return spec.resources.fileDescriptors ?? DEFAULT_FILE_DESCRIPTORS;
+}
 
 /** A validated cluster spec with every default resolved. */
 export type ClusterSpec = z.output<typeof clusterSpec>;

@@ -19,6 +19,9 @@ export const RESERVED_LABEL_KEYS = [
   'skipPreStopChecks',
 ] as const;
 
+/** The DNS Service of most clusters (CoreDNS keeps the kube-dns name). */
+export const DEFAULT_DNS_RESOLVER = 'kube-dns.kube-system.svc';
+
 /** Annotation prefix the toolkit writes (e.g. the config checksum on the pod template). */
 export const RESERVED_ANNOTATION_PREFIX = 'rmq-ha/';
 
@@ -86,13 +89,25 @@ const providerSpec = z.strictObject({
 const kubernetesFields = z.strictObject({
   /** Namespace for every object. @default rabbitmq */
   namespace: z.string().max(63).regex(DNS_LABEL, { error: 'must be a DNS label (lowercase letters, digits, -)' }).default('rabbitmq'),
-  /** Create the namespace (labelled for the `restricted` Pod Security Standard), or use an existing one. @default true */
+  /**
+   * Create the namespace (labelled for the `restricted` Pod Security Standard), or use an existing
+   * one. A created namespace is deleted by `terraform destroy`, and with it the volume claims the
+   * StatefulSet retains (validate warns); an existing one is checked at `terraform plan` and left
+   * alone by destroy.
+   * @default true
+   */
   createNamespace: z.boolean().default(true),
-  /** Type of the client Service `<cluster>` (amqp, management, prometheus). @default ClusterIP */
+  /**
+   * Type of the entry point clients use (amqp, management): the proxy's Service `<cluster>-lb`
+   * when there is a load balancer, else the client Service `<cluster>`. Every other Service (the
+   * client Service behind a proxy, the proxy's status page and metrics, RabbitMQ's Prometheus
+   * port on the headless Service) stays ClusterIP: none of them faces the outside.
+   * @default ClusterIP
+   */
   serviceType: z.enum(['ClusterIP', 'LoadBalancer', 'NodePort']).default('ClusterIP'),
-  /** Annotations of the client Service only (e.g. a cloud load balancer's settings). @default {} */
+  /** Annotations of the entry point Service only (e.g. a cloud load balancer's settings). @default {} */
   serviceAnnotations: annotationMap,
-  /** Client CIDRs a LoadBalancer Service admits; only with `serviceType: LoadBalancer`. @default [] (no restriction) */
+  /** Client CIDRs the entry point admits; only with `serviceType: LoadBalancer`. @default [] (no restriction) */
   loadBalancerSourceRanges: z.array(z.string().regex(CIDR, { error: 'must be a CIDR such as 10.0.0.0/8' })).default([]),
   /**
    * Persistent volume per node (volume claim template `persistence`, ReadWriteOnce). Changing it
@@ -104,7 +119,7 @@ const kubernetesFields = z.strictObject({
     .strictObject({
       /** Must exceed the disk free limit, or every node starts in a disk alarm. @default 10Gi */
       size: sizeSchema.default(10 * 1024 ** 3),
-      /** @default - the cluster's default StorageClass */
+      /** Must exist (checked at `terraform plan`; the stack does not create it). @default - the cluster's default StorageClass */
       storageClass: z.string().regex(DNS_SUBDOMAIN, { error: 'must be a StorageClass name (DNS subdomain)' }).optional(),
     })
     .prefault({}),
@@ -132,6 +147,28 @@ const kubernetesFields = z.strictObject({
    * @default cluster.local
    */
   clusterDomain: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a DNS domain such as cluster.local' }).default('cluster.local'),
+  /**
+   * DNS server nginx (1.27.3 and later) asks when it re-resolves the nodes' names at run time: a
+   * name (resolved once at start-up through the pod's resolv.conf) or an IPv4 address. Clusters
+   * whose DNS Service has another name (OpenShift `dns-default.openshift-dns.svc`) or that run
+   * NodeLocal DNSCache (`169.254.20.10`) set it here. HAProxy reads the pod's resolv.conf instead.
+   * @default kube-dns.kube-system.svc
+   */
+  dnsResolver: z.string().max(253).regex(DNS_SUBDOMAIN, { error: 'must be a DNS name such as kube-dns.kube-system.svc or an IPv4 address' }).default(DEFAULT_DNS_RESOLVER),
+  /**
+   * uid the RabbitMQ containers run as (pod `runAsUser`). It must be the image's rabbitmq user,
+   * which owns the image's directories: 999 in the official Debian-based image, 100 in its
+   * `-alpine` variants.
+   * @default 999
+   */
+  runAsUser: z.number().int().min(1, { error: 'must be a uid >= 1: the pods run as non-root (Pod Security Standard restricted)' }).max(2147483647).default(999),
+  /**
+   * gid of the RabbitMQ containers (pod `runAsGroup` and `fsGroup`, which makes the data volume
+   * and the Secret files readable for it): 999 in the official image, 101 in its `-alpine`
+   * variants.
+   * @default 999
+   */
+  runAsGroup: z.number().int().min(0).max(2147483647).default(999),
   /** Seconds the init container sleeps before RabbitMQ starts, so peers' DNS records propagate (cluster-operator: 30). @default 30 */
   startupDelaySeconds: z.number().int().min(0).max(600).default(30),
   /** How long a booting node may take to see its whole cluster before Kubernetes restarts it (startup probe). @default 600 */
@@ -150,7 +187,7 @@ const kubernetesFields = z.strictObject({
   podAnnotations: annotationMap,
   /** Node labels a pod requires. @default {} */
   nodeSelector: labelMap,
-  /** PriorityClass of the pods. @default - none (the cluster default) */
+  /** PriorityClass of the pods; must exist (checked at `terraform plan`; the stack does not create it). @default - none (the cluster default) */
   priorityClassName: z.string().regex(DNS_SUBDOMAIN, { error: 'must be a PriorityClass name' }).optional(),
   /** Secrets for pulling the image from a private registry. @default [] */
   imagePullSecrets: z.array(z.string().regex(DNS_SUBDOMAIN, { error: 'must be a Secret name' })).default([]),
@@ -202,6 +239,17 @@ export function diskFreeLimitBytes(spec: ClusterSpec): number {
 export function kubernetesSpecIssues(spec: ClusterSpec): SpecIssue[] {
   if (spec.target !== 'kubernetes') return [];
   const issues: SpecIssue[] = [];
+  const fileDescriptors = spec.resources.fileDescriptors;
+  if (fileDescriptors !== undefined) {
+    issues.push({
+      path: 'resources.fileDescriptors',
+      value: fileDescriptors,
+      message:
+        "has no effect on Kubernetes: a pod has no open-files setting, the container runtime's limit on each node applies " +
+        '(containerd: LimitNOFILE of its systemd unit; CRI-O: default_ulimits); remove it, and raise the limit there if it is below 65536 ' +
+        '(the FileDescriptorsNearLimit alert watches it)',
+    });
+  }
   const disk = diskFreeLimitBytes(spec);
   if (spec.kubernetes.storage.size <= disk) {
   issues.push({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sizeSchema } from './size';
-import { parseVersion, isSupportedLine, OLDEST_SUPPORTED, NEWEST_SUPPORTED } from './version';
+import { parseVersion, isReleaseLineOnly, isSupportedLine, OLDEST_SUPPORTED, NEWEST_SUPPORTED } from './version';
 
 /** The image the cluster-operator ships by default at the time of writing. */
 export const DEFAULT_RABBITMQ_VERSION = '4.3.4';
@@ -35,9 +35,19 @@ const diskFreeLimit = z.union(
   { error: 'must be { absolute: "2GB" } or { relative: 1.0 } (a multiple of total memory)' },
 );
 
+/** The image the nodes run when `rabbitmq.image` is not set. */
+export function defaultRabbitmqImage(version: string): string {
+  return `rabbitmq:${version}-management`;
+}
+
 /** The RabbitMQ server settings of a cluster spec. Defaults follow the production checklist. */
-export const rabbitmqSpec = z.strictObject({
-  /** RabbitMQ version; decides which rabbitmq.conf keys are emitted. @default 4.3.4 */
+const rabbitmqFields = z.strictObject({
+  /**
+   * RabbitMQ version; decides which rabbitmq.conf keys are emitted and, without
+   * `rabbitmq.image`, the image tag, so it must name a patch release (`4.3.4`): a release line
+   * such as `4.3` would be a moving tag.
+   * @default 4.3.4
+   */
   version,
   /** Container image. @default `rabbitmq:<version>-management` */
   image: z.string().min(1).optional(),
@@ -60,6 +70,24 @@ export const rabbitmqSpec = z.strictObject({
   queueLeaderLocator: z.enum(['balanced', 'client-local']).default('balanced'),
   /** Console log level. @default info */
   logLevel: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
+});
+
+/**
+ * The `rabbitmq` section. A version without its patch is refused when it makes the image tag
+ * (`rabbitmq:4.3-management` moves to every new 4.3.x release: pods and containers recreated at
+ * different times would run different versions, and a restart could upgrade a node by itself).
+ */
+export const rabbitmqSpec = rabbitmqFields.superRefine((r, ctx) => {
+  const v = parseVersion(r.version);
+  // An unsupported line is refused already; one message per problem.
+  if (r.image === undefined && isReleaseLineOnly(r.version) && v !== undefined && isSupportedLine(v)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['version'],
+      input: r.version,
+      message: `names a release line, so the image would be ${defaultRabbitmqImage(r.version)}, a tag that moves with every patch release; write the patch release to run (e.g. ${DEFAULT_RABBITMQ_VERSION}), or set rabbitmq.image to a pinned image`,
+    });
+  }
 });
 
 export type RabbitmqSpec = z.output<typeof rabbitmqSpec>;

@@ -17,6 +17,12 @@ export function parseVersion(text: string): RabbitVersion | undefined {
   return { major: Number(m[1]), minor: Number(m[2]), patch: m[3] === undefined ? 0 : Number(m[3]) };
 }
 
+/** True for a release line written without its patch (`4.3`): as an image tag it follows every patch release. */
+export function isReleaseLineOnly(text: string): boolean {
+  const m = VERSION_RE.exec(text.trim());
+  return m !== null && m[3] === undefined;
+}
+
 export function compareVersions(a: RabbitVersion, b: RabbitVersion): number {
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
 }

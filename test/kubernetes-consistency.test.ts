@@ -246,7 +246,10 @@ describe('checkKubernetesStack: catches each kind of broken stack', () => {
     expect(problemsAfter(prod, (j) => (j.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable = '50%'))).toEqual([expect.stringMatching(/allows 2 of 3 pods/)]);
     expect(problemsAfter(prod, (j) => delete j.resource.kubernetes_pod_disruption_budget_v1)).toEqual([expect.stringMatching(/no PodDisruptionBudget selects its pods/)]);
     const two = synthStack(k8sSpec({ nodes: 2 })).json;
-    expect(problemsAfter(two, (j) => (j.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable = '1'))).toEqual([expect.stringMatching(/allows 1 of 2 pods .* at most 0/)]);
+    // Two nodes: one eviction is what the stack allows (0 would block drains for ever), two are too many.
+    expect(problemsAfter(two, (j) => (j.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable = '1'))).toEqual([]);
+    expect(problemsAfter(two, (j) => (j.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable = '2'))).toEqual([expect.stringMatching(/allows 2 of 2 pods .* at most 1/)]);
+    expect(problemsAfter(two, (j) => (j.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable = '0'))).toEqual([expect.stringMatching(/allows no eviction of the 2 pod\(s\): every node drain waits for ever/)]);
   });
 
   test('a ConfigMap with a secret: placeholder, Terraform reference, literal password, cookie', () => {

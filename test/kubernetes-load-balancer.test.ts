@@ -26,6 +26,7 @@ const deployment = (j: StackJson): any => j.resource.kubernetes_deployment_v1.lo
 const lbPod = (j: StackJson): any => deployment(j).spec.template.spec;
 const lbContainer = (j: StackJson): any => lbPod(j).container[0];
 const lbService = (j: StackJson): any => j.resource.kubernetes_service_v1.load_balancer;
+const lbInternalService = (j: StackJson): any => j.resource.kubernetes_service_v1.load_balancer_internal;
 const configData = (j: StackJson): Record<string, string> => j.resource.kubernetes_secret_v1.load_balancer_config.data;
 const checksumOf = (j: StackJson): string => deployment(j).spec.template.metadata.annotations[CONFIG_CHECKSUM_ANNOTATION];
 const labelsSelect = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
@@ -50,6 +51,7 @@ describe.each(KINDS)('Kubernetes load balancer (%s)', (kind) => {
       deployment: pick('kubernetes_deployment_v1', 'load_balancer'),
       budget: pick('kubernetes_pod_disruption_budget_v1', 'load_balancer'),
       service: pick('kubernetes_service_v1', 'load_balancer'),
+      internalService: pick('kubernetes_service_v1', 'load_balancer_internal'),
     }).toMatchSnapshot();
   });
 
@@ -95,8 +97,9 @@ describe.each(KINDS)('Kubernetes load balancer (%s)', (kind) => {
     expect(config.split('\n').length).toBe(lb.config.content.split('\n').length);
   });
 
-  test('Service <cluster>-lb selects the proxy pods only, with the spec type and named ports', () => {
+  test('Services <cluster>-lb (amqp, management) and <cluster>-lb-internal (stats, prometheus) select the proxy pods only, by named ports', () => {
     const svc = lbService(json);
+    const internal = lbInternalService(json);
     const podLabels = deployment(json).spec.template.metadata.labels;
     expect(svc.metadata.name).toBe('rmq-lb');
     expect(svc.spec.selector).toEqual(deployment(json).spec.selector.match_labels);
@@ -109,23 +112,46 @@ describe.each(KINDS)('Kubernetes load balancer (%s)', (kind) => {
     expect(svc.spec.port.map((p: any) => [p.name, p.port, p.target_port])).toEqual([
       ['amqp', 5672, 'amqp'],
       ['management', 15672, 'management'],
-      ['stats', 8404, 'stats'],
     ]);
-    const withProm = lbService(synthStack(lbSpec(kind, { prometheus: true })).json);
-    expect(withProm.spec.port.map((p: any) => p.name)).toEqual(['amqp', 'management', 'stats', 'prometheus']);
-    // The endpoint the stack outputs is this Service.
+    expect(internal.metadata.name).toBe('rmq-lb-internal');
+    expect(internal.spec.selector).toEqual(svc.spec.selector);
+    expect(internal.spec.type).toBe('ClusterIP');
+    expect(internal.spec.port.map((p: any) => [p.name, p.port, p.target_port])).toEqual([['stats', 8404, 'stats']]);
+    const withProm = synthStack(lbSpec(kind, { prometheus: true })).json;
+    expect(lbService(withProm).spec.port.map((p: any) => p.name)).toEqual(['amqp', 'management']);
+    expect(lbInternalService(withProm).spec.port.map((p: any) => p.name)).toEqual(['stats', 'prometheus']);
+    // The endpoint the stack outputs is the entry point; the stats page is on the internal Service.
     expect(json.output.amqp_uri.value).toBe('amqp://rmq-lb.rabbitmq.svc:5672');
+    if (kind === 'haproxy') expect(json.output.load_balancer_stats_url.value).toBe('http://rmq-lb-internal.rabbitmq.svc:8404/stats');
   });
 
-  test('container ports follow loadBalancer.ports; the Service follows the spec type, annotations and source ranges', () => {
-    const spec = lbSpec(kind, { ports: { amqp: 5673, management: 15673, stats: 9000 } }, {
+  test('container ports follow loadBalancer.ports; only the entry point <cluster>-lb gets the spec type, annotations and source ranges', () => {
+    const spec = lbSpec(kind, { ports: { amqp: 5673, management: 15673, stats: 9000 }, prometheus: true }, {
       kubernetes: { serviceType: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'], serviceAnnotations: { 'example.com/internal': 'true' } },
     });
     const j = synthStack(spec).json;
-    expect(lbContainer(j).port.map((p: any) => [p.name, p.container_port])).toEqual([['amqp', 5673], ['management', 15673], ['stats', 9000]]);
+    expect(lbContainer(j).port.map((p: any) => [p.name, p.container_port])).toEqual([['amqp', 5673], ['management', 15673], ['stats', 9000], ['prometheus', 15692]]);
     expect(lbService(j).spec).toEqual(expect.objectContaining({ type: 'LoadBalancer', load_balancer_source_ranges: ['10.0.0.0/8'] }));
     expect(lbService(j).metadata.annotations).toEqual({ 'example.com/internal': 'true' });
+    // One external load balancer: the status page, the metrics pass-through and the nodes' own
+    // client Service (with RabbitMQ's unauthenticated 15692 on the headless Service) stay inside.
+    const services = j.resource.kubernetes_service_v1;
+    expect(Object.entries(services).filter(([, s]: [string, any]) => (s.spec.type ?? 'ClusterIP') !== 'ClusterIP').map(([name]) => name)).toEqual(['load_balancer']);
+    for (const name of ['load_balancer_internal', 'client']) {
+      expect(services[name].spec.load_balancer_source_ranges).toBeUndefined();
+      expect(services[name].metadata.annotations).toBeUndefined();
+    }
+    expect(lbInternalService(j).spec.port.map((p: any) => [p.name, p.port])).toEqual([['stats', 9000], ['prometheus', 15692]]);
+    expect(services.client.spec.port.map((p: any) => p.name)).toEqual(['amqp', 'management']);
     expect(checkKubernetesStack(j)).toEqual([]);
+  });
+
+  test('the default-user Secret names the entry point: the proxy Service and its AMQP port', () => {
+    const user = (j: StackJson): any => j.resource.kubernetes_secret_v1.default_user.data;
+    expect(user(json)).toEqual(expect.objectContaining({ host: 'rmq-lb.rabbitmq.svc', port: '5672' }));
+    expect(user(synthStack(lbSpec(kind, { ports: { amqp: 5673 } })).json)).toEqual(expect.objectContaining({ host: 'rmq-lb.rabbitmq.svc', port: '5673' }));
+    // Without a proxy: the client Service.
+    expect(user(synthStack(k8sSpec()).json)).toEqual(expect.objectContaining({ host: 'rmq.rabbitmq.svc', port: '5672' }));
   });
 
   test('config checksum on the pod template: sha256 of the rendered text, changes with the config only', () => {
@@ -226,11 +252,12 @@ describe('checkKubernetesStack: load balancer rules', () => {
   test('the LB Service must select the LB pods (not the RabbitMQ pods)', () => {
     const p = problemsAfter(h, (j) => {
       lbService(j).spec.selector['app.kubernetes.io/component'] = 'rabbitmq';
+      lbInternalService(j).spec.selector['app.kubernetes.io/component'] = 'rabbitmq';
     });
     expect(p).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^kubernetes_deployment_v1\.load_balancer: no Service selects its pods .* clients cannot reach the haproxy load balancer$/),
-        expect.stringMatching(/^kubernetes_service_v1\.load_balancer: port stats targets stats, which is not a container port of kubernetes_stateful_set_v1\.server/),
+        expect.stringMatching(/^kubernetes_service_v1\.load_balancer_internal: port stats targets stats, which is not a container port of kubernetes_stateful_set_v1\.server/),
       ]),
     );
   });
@@ -244,11 +271,33 @@ describe('checkKubernetesStack: load balancer rules', () => {
     );
   });
 
+  test('only one Service faces the outside, and none with an unauthenticated port', () => {
+    const external = synthStack(lbSpec('haproxy', { prometheus: true }, { kubernetes: { serviceType: 'LoadBalancer' } })).json;
+    expect(checkKubernetesStack(external)).toEqual([]);
+    // The shape this toolkit used to synthesize: the client Service external too, the stats and
+    // metrics ports on the proxy's external Service.
+    const p = problemsAfter(external, (j) => {
+      const services = j.resource.kubernetes_service_v1;
+      services.client.spec.type = 'LoadBalancer';
+      services.load_balancer.spec.port.push(...services.load_balancer_internal.spec.port);
+    });
+    expect(p).toEqual([
+      'kubernetes_service_v1.client, kubernetes_service_v1.load_balancer: 2 Services face the outside; only the entry point clients use should (the others stay ClusterIP)',
+      'kubernetes_service_v1.load_balancer: type LoadBalancer exposes port stats (stats, no authentication) outside the cluster; move it to a ClusterIP Service',
+      'kubernetes_service_v1.load_balancer: type LoadBalancer exposes port prometheus (prometheus, no authentication) outside the cluster; move it to a ClusterIP Service',
+    ]);
+    // RabbitMQ's own 15692 by number on a NodePort Service.
+    const q = problemsAfter(synthStack(k8sSpec({ kubernetes: { serviceType: 'NodePort' } })).json, (j) => {
+      j.resource.kubernetes_service_v1.client.spec.port.push({ name: 'metrics', port: 15692, target_port: '15692', protocol: 'TCP' });
+    });
+    expect(q).toEqual(['kubernetes_service_v1.client: type NodePort exposes port metrics (prometheus, no authentication) outside the cluster; move it to a ClusterIP Service']);
+  });
+
   test('a Service target port the LB container does not have', () => {
     const p = problemsAfter(h, (j) => {
-      lbService(j).spec.port.find((x: any) => x.name === 'stats').target_port = 'status';
+      lbInternalService(j).spec.port.find((x: any) => x.name === 'stats').target_port = 'status';
     });
-    expect(p).toEqual([expect.stringMatching(/^kubernetes_service_v1\.load_balancer: port stats targets status, which is not a container port of kubernetes_deployment_v1\.load_balancer/)]);
+    expect(p).toEqual([expect.stringMatching(/^kubernetes_service_v1\.load_balancer_internal: port stats targets status, which is not a container port of kubernetes_deployment_v1\.load_balancer/)]);
   });
 
   test('a container port the config does not listen on', () => {

@@ -89,6 +89,9 @@ function variants(): Array<{ id: string; spec: ClusterSpecInput }> {
           imagePullSecrets: ['registry-credentials'],
           priorityClassName: 'high',
           storage: { size: '20Gi', storageClass: 'fast' },
+          runAsUser: 100,
+          runAsGroup: 101,
+          dnsResolver: '169.254.20.10',
         },
         // Every plugin listener: container ports and Service ports with their names and appProtocol.
         rabbitmq: { plugins: ['rabbitmq_stream', 'rabbitmq_mqtt', 'rabbitmq_stomp', 'rabbitmq_web_mqtt', 'rabbitmq_web_stomp'] },

@@ -30,6 +30,9 @@ describe('kubernetes spec: defaults', () => {
       spread: { hosts: 'required', zones: 'preferred' },
       terminationGracePeriodSeconds: 604800,
       clusterDomain: 'cluster.local',
+      dnsResolver: 'kube-dns.kube-system.svc',
+      runAsUser: 999,
+      runAsGroup: 999,
       startupDelaySeconds: 30,
       startupTimeoutSeconds: 600,
       livenessProbe: 'none',
@@ -56,6 +59,8 @@ describe('kubernetes spec: every rule names field, value and fix', () => {
     ['kubernetes.labels.bad key!', { labels: { 'bad key!': 'x' } }, /not a valid label key/],
     ['kubernetes.labels.team', { labels: { team: 'a b' } }, /label value/],
     ['kubernetes.annotations.-x', { annotations: { '-x': 'y' } }, /not a valid annotation key/],
+    ['kubernetes.dnsResolver', { dnsResolver: 'kube dns;' }, /must be a DNS name such as kube-dns\.kube-system\.svc or an IPv4 address/],
+    ['kubernetes.runAsUser', { runAsUser: 0 }, /must be a uid >= 1: the pods run as non-root/],
   ])('%s', (path, kubernetes, message) => {
     expect(issuesOf(k8s(kubernetes))).toEqual([expect.objectContaining({ path, message: expect.stringMatching(message) })]);
   });
@@ -100,7 +105,7 @@ describe('kubernetes spec: every rule names field, value and fix', () => {
 describe('kubernetes workload policies', () => {
   test('majority and the disruption budget', () => {
     expect([1, 2, 3, 4, 5, 7].map(majority)).toEqual([1, 2, 2, 3, 3, 4]);
-    expect([1, 2, 3, 4, 5, 7].map(disruptionBudgetMaxUnavailable)).toEqual([0, 0, 1, 1, 1, 1]);
+    expect([1, 2, 3, 4, 5, 7].map(disruptionBudgetMaxUnavailable)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   test('peer discovery calls the API before 4.1 only', () => {
@@ -109,12 +114,12 @@ describe('kubernetes workload policies', () => {
 
   test('the preStop budget always fits the grace period', () => {
     for (const grace of [300, 900, 3600, 86400, 604800]) {
-      for (const nodes of [1, 3, 5]) {
+      for (const nodes of [1, 2, 3, 5]) {
         const b = preStopBudget(grace, nodes);
         expect(b.awaitQuorumSeconds + b.drainSeconds + b.shutdownSeconds).toBe(grace);
         expect(b.shutdownSeconds).toBeGreaterThanOrEqual(60);
         expect(b.drainSeconds).toBeLessThanOrEqual(600);
-        expect(b.awaitQuorumSeconds === 0).toBe(nodes === 1);
+        expect(b.awaitQuorumSeconds === 0).toBe(nodes < 3);
       }
     }
     expect(preStopBudget(300, 3)).toEqual({ awaitQuorumSeconds: 180, drainSeconds: 60, shutdownSeconds: 60 });

@@ -244,7 +244,7 @@ describe('Kubernetes stack: RBAC only where peer discovery calls the API', () =>
 });
 
 describe('Kubernetes stack: Services, files, namespace, provider, outputs', () => {
-  test('headless Service: clusterIP None, not-ready pods published, epmd/dist/amqp/management by name', () => {
+  test('headless Service: clusterIP None, not-ready pods published, epmd/dist/amqp/management/prometheus by name', () => {
     const h = resourcesOfType(prod.json, 'kubernetes_service_v1').nodes;
     expect(h.spec.cluster_ip).toBe('None');
     expect(h.spec.publish_not_ready_addresses).toBe(true);
@@ -253,14 +253,16 @@ describe('Kubernetes stack: Services, files, namespace, provider, outputs', () =
       ['cluster-rpc', 25672, 'cluster-rpc'],
       ['amqp', 5672, 'amqp'],
       ['management', 15672, 'management'],
+      // Per-node metrics (no authentication): every pod its own endpoint, never outside the cluster.
+      ['prometheus', 15692, 'prometheus'],
     ]);
   });
 
-  test('client Service: ClusterIP by default with amqp, management, prometheus; LoadBalancer with source ranges', () => {
+  test('client Service: ClusterIP by default with amqp and management; LoadBalancer with source ranges, metrics stay on the headless Service', () => {
     const cl = resourcesOfType(prod.json, 'kubernetes_service_v1').client;
     expect(cl.metadata.name).toBe('rmq-prod');
     expect(cl.spec.type).toBe('ClusterIP');
-    expect(cl.spec.port.map((p: { name: string }) => p.name)).toEqual(['amqp', 'management', 'prometheus']);
+    expect(cl.spec.port.map((p: { name: string }) => p.name)).toEqual(['amqp', 'management']);
     const lb = resourcesOfType(
       synthStack(k8sSpec({ kubernetes: { serviceType: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'], serviceAnnotations: { 'example.com/internal': 'true' } } })).json,
       'kubernetes_service_v1',
@@ -269,6 +271,7 @@ describe('Kubernetes stack: Services, files, namespace, provider, outputs', () =
     expect(lb.spec.load_balancer_source_ranges).toEqual(['10.0.0.0/8']);
     expect(lb.metadata.annotations).toEqual({ 'example.com/internal': 'true' });
     expect(lb.wait_for_load_balancer).toBe(false);
+    expect(lb.spec.port.map((p: { name: string }) => p.name)).toEqual(['amqp', 'management']);
   });
 
   test('ConfigMap holds rabbitmq.conf and enabled_plugins; definitions.json goes to a Secret; cookie and credentials in their own Secrets', () => {
@@ -339,15 +342,15 @@ describe('Kubernetes stack: Services, files, namespace, provider, outputs', () =
     expect(statefulSet(prod.json).spec.volume_claim_template[0].metadata.labels).toEqual(statefulSet(prod.json).spec.selector.match_labels);
   });
 
-  test('small clusters: the budget blocks evictions (no node to spare); one node only drains', () => {
+  test('small clusters: the budget still allows one eviction (0 blocked drains for ever); the preStop hook only drains', () => {
     for (const nodes of [1, 2]) {
       const { json } = synthStack(k8sSpec({ nodes }));
-      expect(json.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable).toBe('0');
+      expect(json.resource.kubernetes_pod_disruption_budget_v1.server.spec.max_unavailable).toBe('1');
       expect(checkKubernetesStack(json)).toEqual([]);
+      const preStop = rabbitContainer(json).lifecycle.pre_stop[0].exec.command[2];
+      expect(preStop).not.toContain('await_online_quorum_plus_one');
+      expect(preStop).toContain('rabbitmq-upgrade drain -t');
     }
-    const single = rabbitContainer(synthStack(k8sSpec({ nodes: 1 })).json).lifecycle.pre_stop[0].exec.command[2];
-    expect(single).not.toContain('await_online_quorum_plus_one');
-    expect(single).toContain('rabbitmq-upgrade drain -t');
   });
 
   test('storage that does not exceed the disk free limit is rejected with the field and the fix', () => {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { PlanWarning } from '../../plan/warnings';
-import type { ClusterSpec } from '../../spec/cluster';
+import { fileDescriptorLimit, type ClusterSpec } from '../../spec/cluster';
 
 /** The hard open-files limit of a process, from /proc/<pid>/limits; undefined when unreadable. */
 export function hardNofileOf(pid: number | 'self'): number | undefined {
@@ -41,7 +41,7 @@ export function hostLimitWarnings(spec: ClusterSpec, env: NodeJS.ProcessEnv = pr
   if (spec.target !== 'docker') return [];
   const host = env.DOCKER_HOST;
   if (host !== undefined && host !== '' && !host.startsWith('unix://')) return [];
-  const wanted = spec.resources.fileDescriptors;
+  const wanted = fileDescriptorLimit(spec);
   const engines = dockerdPids()
     .map((pid) => ({ pid, hard: hardNofileOf(pid) }))
     .filter((e): e is { pid: number; hard: number } => e.hard !== undefined);

@@ -3,7 +3,7 @@ import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
 import type { NodePlan } from '../../plan/plan';
 import type { SecretName } from '../../plan/files';
-import type { ClusterSpec } from '../../spec/cluster';
+import { fileDescriptorLimit, type ClusterSpec } from '../../spec/cluster';
 import { publishedRanges } from '../../spec/published-ports';
 import { installStagedScript, placeFiles } from './staged-files';
 
@@ -121,7 +121,7 @@ export class RabbitmqNode extends Construct {
       // explicitly because the engine otherwise reports 2 x memory, which every plan would undo.
       memorySwap: Math.floor(spec.resources.memory / 1024 ** 2),
       cpus: cpusText(spec.resources.cpus),
-      ulimit: [{ name: 'nofile', soft: spec.resources.fileDescriptors, hard: spec.resources.fileDescriptors }],
+      ulimit: [{ name: 'nofile', soft: fileDescriptorLimit(spec), hard: fileDescriptorLimit(spec) }],
       labels: [
         { label: 'rmq-ha.cluster', value: spec.name },
         { label: 'rmq-ha.node', value: a.nodeName },

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { PORTS } from '../../plan/ports';
 import type { ClusterSpec } from '../../spec/cluster';
 import { pluginListeners } from '../../spec/plugin-listeners';
+import { hasProxy, serviceExposure } from './private/exposure';
 import { objectMetadata, selectorLabels } from './private/metadata';
 import type { KubernetesNames } from './private/names';
 
@@ -41,9 +42,13 @@ export interface ClusterServicesProps {
  * The two Services of a cluster:
  * - headless `<cluster>-nodes` (the StatefulSet's `serviceName`): gives pod i the DNS name
  *   `<cluster>-server-<i>.<cluster>-nodes.<ns>` that its Erlang node name uses. It publishes
- *   not-ready pods, because nodes must find each other before any of them is ready;
- * - client `<cluster>` (type from the spec): what applications and dashboards connect to; only
- *   ready pods (AMQP port open) receive traffic.
+ *   not-ready pods, because nodes must find each other before any of them is ready. It also
+ *   carries the `prometheus` port (15692, no authentication): every pod is an endpoint of its own,
+ *   which is what per-node metrics need, and the Service never leaves the cluster;
+ * - client `<cluster>` (amqp, management): what applications and dashboards connect to; only
+ *   ready pods (AMQP port open) receive traffic. It is the entry point, with the spec's type,
+ *   annotations and source ranges, only when there is no proxy; with one it stays ClusterIP and
+ *   the proxy's Service faces the clients (see `private/exposure.ts`).
  */
 export class ClusterServices extends Construct {
   public readonly headless: ServiceV1;
@@ -52,7 +57,7 @@ export class ClusterServices extends Construct {
   constructor(scope: Construct, id: string, props: ClusterServicesProps) {
     super(scope, id);
     const { spec, names, dependsOn } = props;
-    const k = spec.kubernetes;
+    const exposure = serviceExposure(spec, !hasProxy(spec));
 
     this.headless = new ServiceV1(this, 'headless', {
       metadata: objectMetadata(spec, names.headlessService),
@@ -60,19 +65,25 @@ export class ClusterServices extends Construct {
         clusterIp: 'None',
         publishNotReadyAddresses: true,
         selector: selectorLabels(spec),
-        port: [servicePort('epmd'), servicePort('cluster-rpc'), servicePort('amqp', 'amqp'), servicePort('management', 'http'), ...listenerServicePorts(spec)],
+        port: [
+          servicePort('epmd'),
+          servicePort('cluster-rpc'),
+          servicePort('amqp', 'amqp'),
+          servicePort('management', 'http'),
+          servicePort('prometheus', 'prometheus.io/metrics'),
+          ...listenerServicePorts(spec),
+        ],
       },
       dependsOn,
     });
     this.headless.overrideLogicalId('nodes');
 
     this.client = new ServiceV1(this, 'client', {
-      metadata: objectMetadata(spec, names.clientService, { annotations: k.serviceAnnotations }),
+      metadata: objectMetadata(spec, names.clientService, { annotations: exposure.annotations }),
       spec: {
-        type: k.serviceType,
+        ...exposure.spec,
         selector: selectorLabels(spec),
-        port: [servicePort('amqp', 'amqp'), servicePort('management', 'http'), servicePort('prometheus', 'prometheus.io/metrics'), ...listenerServicePorts(spec)],
-        ...(k.loadBalancerSourceRanges.length > 0 ? { loadBalancerSourceRanges: [...k.loadBalancerSourceRanges] } : {}),
+        port: [servicePort('amqp', 'amqp'), servicePort('management', 'http'), ...listenerServicePorts(spec)],
       },
       // A LoadBalancer may take minutes to get an address; apply does not wait for it.
       waitForLoadBalancer: false,

@@ -14,10 +14,11 @@ import { checkDisruptionBudgets } from './consistency/disruption-budget';
 import { checkLoadBalancer } from './consistency/load-balancer';
 import { checkNamespaces } from './consistency/namespaces';
 import { checkPeerDiscovery } from './consistency/peer-discovery';
+import { checkEnabledPlugins } from './consistency/plugins';
 import { readStack, readWorkload, type Stack } from './consistency/private/stack';
 import { checkRbac } from './consistency/rbac';
 import { checkWorkloadRefs } from './consistency/references';
-import { checkHeadless, checkServices } from './consistency/services';
+import { checkExposure, checkHeadless, checkServices } from './consistency/services';
 import type { Json } from './private/stack-json';
 
 export { PEER_DISCOVERY_PERMISSIONS } from './consistency/rbac';
@@ -35,9 +36,10 @@ export function checkKubernetesStack(json: string | object): string[] {
   const pods = [...workloads, ...deployments];
   return [
     ...checkNamespaces(stack),
-    ...workloads.flatMap((w) => [...checkWorkloadRefs(stack, w), ...checkHeadless(stack, w), ...checkPeerDiscovery(stack, w), ...checkRbac(stack, w)]),
+    ...workloads.flatMap((w) => [...checkWorkloadRefs(stack, w), ...checkHeadless(stack, w), ...checkPeerDiscovery(stack, w), ...checkEnabledPlugins(stack, w), ...checkRbac(stack, w)]),
     ...deployments.flatMap((d) => [...checkWorkloadRefs(stack, d), ...checkLoadBalancer(stack, d, workloads)]),
     ...checkServices(stack, pods),
+    ...checkExposure(stack, pods),
     ...checkDisruptionBudgets(stack, workloads, deployments),
     ...checkConfigMaps(stack),
   ];

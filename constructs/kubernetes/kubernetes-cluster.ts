@@ -11,6 +11,7 @@ import { DisruptionBudget } from './disruption-budget';
 import { KubernetesOutputs } from './kubernetes-outputs';
 import { KubernetesLoadBalancer } from './load-balancer';
 import { PeerDiscoveryRbac } from './peer-discovery-rbac';
+import { Prerequisites } from './prerequisites';
 import { podFiles, type PodFiles } from './private/config-files';
 import { kubernetesNames, type KubernetesNames } from './private/names';
 import { peerDiscoveryUsesApi } from './private/policies';
@@ -32,7 +33,9 @@ export interface KubernetesClusterProps {
  * PodDisruptionBudget. Placement only: every decision about the cluster is in the plan.
  *
  * Objects, with their Terraform addresses:
- * `kubernetes_namespace_v1.cluster` (if created), `kubernetes_service_account_v1.server`,
+ * `data.kubernetes_resources.{namespace,priority_class,storage_class}` (plan-time checks of what the
+ * spec names but the stack does not create, see Prerequisites), `kubernetes_namespace_v1.cluster`
+ * (if created), `kubernetes_service_account_v1.server`,
  * `kubernetes_role_v1.peer_discovery`, `kubernetes_role_binding_v1.server` (before 4.1 only),
  * `kubernetes_secret_v1.{erlang_cookie,default_user,server_secret_files}`,
  * `kubernetes_config_map_v1.server_conf`, `kubernetes_service_v1.{nodes,client}`,
@@ -45,6 +48,8 @@ export class KubernetesCluster extends Construct {
   /** The files the pods share, with their checksum. */
   public readonly files: PodFiles;
   public readonly namespace: ClusterNamespace;
+  /** Plan-time checks of the cluster-scoped objects the spec names but the stack does not create. */
+  public readonly prerequisites: Prerequisites;
   /** Present only for versions whose peer discovery calls the Kubernetes API (before 4.1). */
   public readonly rbac?: PeerDiscoveryRbac;
   public readonly secrets: ServerSecrets;
@@ -67,6 +72,7 @@ export class KubernetesCluster extends Construct {
     const n = this.names;
     this.files = podFiles(plan, `rabbit@${n.statefulSet}-<i>.${n.headlessService}.${n.namespace}`);
 
+    this.prerequisites = new Prerequisites(this, 'prerequisites', { spec });
     this.namespace = new ClusterNamespace(this, 'namespace', { spec });
     const inNamespace = this.namespace.dependables;
     if (peerDiscoveryUsesApi(plan.version)) {

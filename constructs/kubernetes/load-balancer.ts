@@ -9,12 +9,20 @@ import type { LoadBalancerPlan } from '../../plan/load-balancer-plan';
 import type { ClusterSpec } from '../../spec/cluster';
 import { toTerraformText } from '../private/terraform-text';
 import { filesChecksum } from './private/config-files';
+import { serviceExposure } from './private/exposure';
 import { loadBalancerPodSpec, loadBalancerPorts, type LoadBalancerPortName } from './private/load-balancer-pod';
 import { CONFIG_CHECKSUM_ANNOTATION, loadBalancerLabels, loadBalancerSelectorLabels, objectMetadata } from './private/metadata';
 import type { KubernetesNames } from './private/names';
 
 /** appProtocol of each Service port. */
 const APP_PROTOCOL: Readonly<Record<LoadBalancerPortName, string>> = { amqp: 'amqp', management: 'http', stats: 'http', prometheus: 'http' };
+
+/**
+ * Ports clients use (AMQP; the management UI and HTTP API, which authenticate): on the entry point
+ * Service. The others (the status page, the Prometheus pass-through: no authentication, or only
+ * the stats password) are for operators and scrapers inside the cluster.
+ */
+const CLIENT_PORTS: ReadonlySet<LoadBalancerPortName> = new Set(['amqp', 'management']);
 
 /** Props of KubernetesLoadBalancer. */
 export interface KubernetesLoadBalancerProps {
@@ -43,14 +51,20 @@ export interface KubernetesLoadBalancerProps {
  *   never secret values) on the pod template so a changed config rolls the pods, probes, a
  *   non-root security context, spread over hosts (see `private/load-balancer-pod.ts`);
  * - PodDisruptionBudget `<cluster>-lb-pdb`: drains take one proxy at a time;
- * - Service `<cluster>-lb` (type, annotations and source ranges as the client Service): the
- *   address plan/endpoints.ts gives clients. It selects the proxy pods only, never the nodes.
+ * - Service `<cluster>-lb` (amqp, management; the spec's type, annotations and source ranges):
+ *   the entry point, the address plan/endpoints.ts gives clients;
+ * - Service `<cluster>-lb-internal` (stats, and the Prometheus pass-through when enabled), always
+ *   ClusterIP: those listeners must not face the outside (see `private/exposure.ts`).
+ * Both select the proxy pods only, never the nodes.
  */
 export class KubernetesLoadBalancer extends Construct {
   public readonly configSecret: SecretV1;
   public readonly deployment: DeploymentV1;
   public readonly disruptionBudget: PodDisruptionBudgetV1;
+  /** The entry point: what clients connect to. */
   public readonly service: ServiceV1;
+  /** The operators' listeners, ClusterIP only. */
+  public readonly internalService: ServiceV1;
   /** sha256 (hex) of the rendered config with its placeholders: the pod template annotation. */
   public readonly checksum: string;
 
@@ -95,24 +109,25 @@ export class KubernetesLoadBalancer extends Construct {
     });
     this.disruptionBudget.overrideLogicalId('load_balancer');
 
-    const port: ServiceV1SpecPort[] = loadBalancerPorts(spec).map((p) => ({
+    const ports = loadBalancerPorts(spec).map((p): ServiceV1SpecPort => ({
       name: p.name,
       port: p.port,
       targetPort: p.name,
       protocol: 'TCP',
       appProtocol: APP_PROTOCOL[p.name],
     }));
-    this.service = new ServiceV1(this, 'service', {
-      metadata: objectMetadata(spec, names.loadBalancer, { labels, annotations: k.serviceAnnotations }),
-      spec: {
-        type: k.serviceType,
-        selector,
-        port,
-        ...(k.loadBalancerSourceRanges.length > 0 ? { loadBalancerSourceRanges: [...k.loadBalancerSourceRanges] } : {}),
-      },
-      waitForLoadBalancer: false,
-      dependsOn,
-    });
+    const service = (id: string, name: string, entryPoint: boolean): ServiceV1 => {
+      const exposure = serviceExposure(spec, entryPoint);
+      return new ServiceV1(this, id, {
+        metadata: objectMetadata(spec, name, { labels, annotations: exposure.annotations }),
+        spec: { ...exposure.spec, selector, port: ports.filter((p) => CLIENT_PORTS.has(p.name as LoadBalancerPortName) === entryPoint) },
+        waitForLoadBalancer: false,
+        dependsOn,
+      });
+    };
+    this.service = service('service', names.loadBalancer, true);
+    this.internalService = service('internal-service', names.loadBalancerInternalService, false);
+    this.internalService.overrideLogicalId('load_balancer_internal');
     this.service.overrideLogicalId('load_balancer');
   }
 }

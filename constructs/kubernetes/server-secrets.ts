@@ -2,12 +2,11 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { SecretName } from '../../plan/files';
-import { PORTS } from '../../plan/ports';
 import type { ClusterSpec } from '../../spec/cluster';
 import { toTerraformText } from '../private/terraform-text';
 import type { PodFiles } from './private/config-files';
 import { objectMetadata } from './private/metadata';
-import { serviceHost, type KubernetesNames } from './private/names';
+import { entryPoint, type KubernetesNames } from './private/names';
 
 /** Key of the Erlang cookie in its Secret (the file name the init container installs). */
 export const ERLANG_COOKIE_KEY = '.erlang.cookie';
@@ -28,7 +27,8 @@ export interface ServerSecretsProps {
  * synthesized JSON holds none):
  * - `<cluster>-erlang-cookie`: only the init container reads it (the cookie grants full control);
  * - `<cluster>-default-user`: the administrator's credentials with service-binding keys, for
- *   applications and people, without the cookie;
+ *   applications and people, without the cookie; `host`/`port` are the entry point clients use
+ *   (the proxy's Service when there is a load balancer, else the client Service);
  * - `<cluster>-server-secret-files`: the rendered files that hold secrets (definitions.json).
  */
 export class ServerSecrets extends Construct {
@@ -48,6 +48,7 @@ export class ServerSecrets extends Construct {
     });
     this.erlangCookie.overrideLogicalId('erlang_cookie');
 
+    const entry = entryPoint(spec, names);
     this.defaultUser = new SecretV1(this, 'default-user', {
       metadata: objectMetadata(spec, names.defaultUserSecret),
       type: 'Opaque',
@@ -56,8 +57,8 @@ export class ServerSecrets extends Construct {
         password: secretToken('admin_password'),
         type: 'rabbitmq',
         provider: 'rabbitmq',
-        host: serviceHost(names),
-        port: String(PORTS.amqp),
+        host: entry.host,
+        port: String(entry.amqpPort),
       },
       dependsOn,
     });

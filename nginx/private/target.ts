@@ -10,7 +10,7 @@ export const DEBIAN_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so
 /** First nginx release whose open-source upstreams re-resolve names at run time (`server … resolve`). */
 const RUNTIME_RESOLVE_SINCE: readonly [number, number, number] = [1, 27, 3];
 
-/** Resolver per container target: Docker's embedded DNS, or the cluster DNS service. */
+/** Resolver per container target when the input names none: Docker's embedded DNS, or the cluster DNS service. */
 const RESOLVER = {
   docker: '127.0.0.11',
   // Resolved once at start-up through /etc/resolv.conf (search domains apply there).
@@ -66,8 +66,8 @@ export function runtimeResolver(input: LoadBalancerRenderInput): string | undefi
   if (version === undefined) return undefined;
   for (let i = 0; i < 3; i++) {
     if (version[i] !== RUNTIME_RESOLVE_SINCE[i]) {
-      return version[i] > RUNTIME_RESOLVE_SINCE[i] ? RESOLVER[input.target] : undefined;
+      return version[i] > RUNTIME_RESOLVE_SINCE[i] ? (input.dnsResolver ?? RESOLVER[input.target]) : undefined;
     }
   }
-  return RESOLVER[input.target];
+  return input.dnsResolver ?? RESOLVER[input.target];
 }

@@ -1,6 +1,7 @@
 /** Peer discovery: node names, their DNS resolution, and the rabbitmq.conf settings that find the peers. */
 import { many, one, type Json } from '../private/stack-json';
-import { effectiveConf, fileText, type Stack, type Workload } from './private/stack';
+import { enabledPluginsText } from './plugins';
+import { effectiveConf, type Stack, type Workload } from './private/stack';
 
 /**
  * The DNS names pod i of a StatefulSet has through its headless Service (relative, .svc, fully
@@ -67,9 +68,7 @@ export function checkPeerDiscovery(stack: Stack, w: Workload): string[] {
     for (const n of listed) if (!nodeNames.includes(n)) out.push(`${w.r.address}: classic_config lists ${n}, which is not the node name of any pod`);
     for (const n of nodeNames) if (!listed.includes(n)) out.push(`${w.r.address}: classic_config does not list ${n}`);
   } else if (/k8s$/.test(backend)) {
-    const pluginsPath = env.get('RABBITMQ_ENABLED_PLUGINS_FILE')?.value ?? '/etc/rabbitmq/enabled_plugins';
-    const pluginsFile = w.files.find((f) => f.path === pluginsPath);
-    const plugins = pluginsFile ? fileText(stack, w, pluginsFile) : undefined;
+    const plugins = enabledPluginsText(stack, w);
     if (plugins !== undefined && !/\brabbitmq_peer_discovery_k8s\b/.test(plugins)) out.push(`${w.r.address}: the k8s peer discovery backend is configured but enabled_plugins lacks rabbitmq_peer_discovery_k8s`);
     const service = conf.get('cluster_formation.k8s.service_name') ?? env.get('K8S_SERVICE_NAME')?.value;
     if (service !== undefined && service !== w.serviceName) out.push(`${w.r.address}: peer discovery looks up Service ${service}, not the headless Service ${w.serviceName}`);

@@ -39,3 +39,37 @@ export function checkServices(stack: Stack, workloads: readonly Workload[]): str
   }
   return out;
 }
+
+/** Service types that give a Service an address outside the cluster network. */
+const EXTERNAL_TYPES: ReadonlySet<string> = new Set(['LoadBalancer', 'NodePort']);
+/**
+ * Container ports whose listeners answer without RabbitMQ credentials: RabbitMQ's Prometheus
+ * endpoint and a proxy's status page and metrics pass-through. They belong on ClusterIP Services.
+ */
+const UNAUTHENTICATED_PORTS: ReadonlySet<string> = new Set(['prometheus', 'stats']);
+
+/**
+ * At most one Service faces the outside (the entry point clients use), and no external Service
+ * carries a listener without authentication. Two external load balancers double the cost and the
+ * attack surface; metrics and status pages on an outside address tell anyone the cluster's state.
+ */
+export function checkExposure(stack: Stack, workloads: readonly Workload[]): string[] {
+  const out: string[] = [];
+  const external = stack.all.service.filter((s) => EXTERNAL_TYPES.has(String(one(s.body.spec)?.type ?? 'ClusterIP')));
+  if (external.length > 1) {
+    out.push(`${external.map((s) => s.address).join(', ')}: ${external.length} Services face the outside; only the entry point clients use should (the others stay ClusterIP)`);
+  }
+  for (const s of external) {
+    const spec = one(s.body.spec) ?? {};
+    const selected = workloads.filter((w) => w.ns === namespaceOf(s) && selects(spec.selector, w.podLabels));
+    for (const p of many(spec.port)) {
+      const target = String(p.target_port ?? p.port);
+      const named = /^\d+$/.test(target) ? selected.flatMap((w) => [...w.ports].filter(([, n]) => n === Number(target)).map(([name]) => name)) : [target];
+      const open = named.filter((name) => UNAUTHENTICATED_PORTS.has(name));
+      if (open.length > 0) {
+        out.push(`${s.address}: type ${spec.type} exposes port ${p.name ?? p.port} (${open[0]}, no authentication) outside the cluster; move it to a ClusterIP Service`);
+      }
+    }
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
 import { childName, SUFFIX } from '../../../plan/names';
+import { PORTS } from '../../../plan/ports';
 import type { ClusterSpec } from '../../../spec/cluster';
 
 /** Suffixes of the objects only the Kubernetes target creates (the shared ones are in plan/names.ts). */
@@ -38,6 +39,8 @@ export interface KubernetesNames {
   readonly disruptionBudget: string;
   /** Load balancer Deployment and its Service (`<cluster>-lb`, the name plan/endpoints.ts gives clients). */
   readonly loadBalancer: string;
+  /** ClusterIP Service of the proxies' status page and metrics pass-through. */
+  readonly loadBalancerInternalService: string;
   readonly loadBalancerConfigSecret: string;
   readonly loadBalancerDisruptionBudget: string;
 }
@@ -58,6 +61,7 @@ export function kubernetesNames(spec: ClusterSpec): KubernetesNames {
     roleBinding: childName(c, SUFFIX.server),
     disruptionBudget: childName(c, K8S_SUFFIX.disruptionBudget),
     loadBalancer: childName(c, SUFFIX.loadBalancer),
+    loadBalancerInternalService: childName(c, SUFFIX.loadBalancerInternal),
     loadBalancerConfigSecret: childName(c, K8S_SUFFIX.loadBalancerConfig),
     loadBalancerDisruptionBudget: childName(c, K8S_SUFFIX.loadBalancerDisruptionBudget),
   };
@@ -66,4 +70,21 @@ export function kubernetesNames(spec: ClusterSpec): KubernetesNames {
 /** In-cluster DNS name of the client Service. */
 export function serviceHost(names: KubernetesNames): string {
   return `${names.clientService}.${names.namespace}.svc`;
+}
+
+/** The Service clients connect to, by in-cluster DNS name and AMQP port. */
+export interface EntryPoint {
+  readonly service: string;
+  readonly host: string;
+  readonly amqpPort: number;
+}
+
+/**
+ * What clients connect to: the proxy's Service `<cluster>-lb` on the proxy's AMQP port when there
+ * is a load balancer, else the client Service on 5672.
+ */
+export function entryPoint(spec: ClusterSpec, names: KubernetesNames): EntryPoint {
+  const lb = spec.loadBalancer;
+  if (lb.kind === 'none') return { service: names.clientService, host: serviceHost(names), amqpPort: PORTS.amqp };
+  return { service: names.loadBalancer, host: `${names.loadBalancer}.${names.namespace}.svc`, amqpPort: lb.ports.amqp };
 }

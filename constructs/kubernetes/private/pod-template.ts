@@ -33,14 +33,21 @@ import {
   STARTUP_PROBE_PERIOD_SECONDS,
 } from './policies';
 
-/** uid/gid of the `rabbitmq` user in the official image. */
-export const RABBITMQ_UID = 999;
 /** Home of the rabbitmq user: holds the Erlang cookie (emptyDir: the root filesystem is read-only). */
 export const HOME_DIR = '/var/lib/rabbitmq';
 /** Data directory (node data, quorum queue logs, Khepri): the persistent volume. */
 export const DATA_DIR = `${HOME_DIR}/mnesia`;
 /** Where the init container sees the cookie Secret. */
 const COOKIE_SECRET_DIR = '/tmp/erlang-cookie-secret';
+/**
+ * The enabled plugins file RabbitMQ and `rabbitmq-plugins` use (RABBITMQ_ENABLED_PLUGINS_FILE):
+ * in the home emptyDir, because the config directory is a read-only projected volume and
+ * `rabbitmq-plugins enable` at run time must be able to write it. The init container seeds it
+ * from the ConfigMap on every pod start (as the cluster-operator does with its /operator
+ * emptyDir), so a plugin enabled by hand lasts until the pod is recreated, and the spec's list
+ * (a change rolls the pods through the config checksum) is what every new pod starts with.
+ */
+export const ENABLED_PLUGINS_FILE = `${HOME_DIR}/enabled_plugins`;
 
 /** Volume names of the pod. `persistence` is the volume claim template (as the cluster-operator names it). */
 export const VOLUME = {
@@ -69,6 +76,7 @@ export function rabbitmqEnv(names: KubernetesNames): StatefulSetV1SpecTemplateSp
     { name: 'RABBITMQ_USE_LONGNAME', value: 'true' },
     { name: 'RABBITMQ_NODENAME', value: NODENAME_PATTERN },
     { name: 'K8S_HOSTNAME_SUFFIX', value: '.$(K8S_SERVICE_NAME).$(MY_POD_NAMESPACE)' },
+    { name: 'RABBITMQ_ENABLED_PLUGINS_FILE', value: ENABLED_PLUGINS_FILE },
   ];
 }
 
@@ -89,7 +97,10 @@ export const containerSecurity: StatefulSetV1SpecTemplateSpecContainerSecurityCo
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-/** Init container: installs the cookie for the rabbitmq user with mode 0400, then waits for DNS. */
+/**
+ * Init container: installs the cookie for the rabbitmq user with mode 0400, seeds the writable
+ * enabled plugins file from the ConfigMap, then waits for DNS.
+ */
 function setupContainer(plan: ClusterPlan): StatefulSetV1SpecTemplateSpecContainer {
   const cookie = `${HOME_DIR}/${ERLANG_COOKIE_KEY}`;
   const script = [
@@ -98,6 +109,10 @@ function setupContainer(plan: ClusterPlan): StatefulSetV1SpecTemplateSpecContain
     `rm -f ${cookie}`,
     `cp ${COOKIE_SECRET_DIR}/${ERLANG_COOKIE_KEY} ${cookie}`,
     `chmod 0400 ${cookie}`,
+    // The projected copy is 0444; rabbitmq-plugins rewrites this one.
+    `rm -f ${ENABLED_PLUGINS_FILE}`,
+    `cp ${plan.nodes[0].enabledPlugins.path} ${ENABLED_PLUGINS_FILE}`,
+    `chmod 0644 ${ENABLED_PLUGINS_FILE}`,
     `sleep ${plan.spec.kubernetes.startupDelaySeconds}`,
   ].join('\n');
   return {
@@ -108,6 +123,7 @@ function setupContainer(plan: ClusterPlan): StatefulSetV1SpecTemplateSpecContain
     volumeMount: [
       { name: VOLUME.home, mountPath: HOME_DIR },
       { name: VOLUME.cookieSecret, mountPath: COOKIE_SECRET_DIR, readOnly: true },
+      { name: VOLUME.config, mountPath: plan.nodes[0].address.configDir, readOnly: true },
     ],
     securityContext: containerSecurity,
   };
@@ -212,7 +228,9 @@ export function podSpec(plan: ClusterPlan, names: KubernetesNames, files: PodFil
   const usesApi = peerDiscoveryUsesApi(plan.version);
   const affinity = hostSpreading(plan);
   const spread = zoneSpreading(plan);
-  const uid = String(RABBITMQ_UID);
+  // The image's rabbitmq user (999 in the official image; the spec says for others).
+  const uid = String(k.runAsUser);
+  const gid = String(k.runAsGroup);
   return {
     // Pre-4.1 peer discovery reads Endpoints with this account's token; from 4.1 no token at all.
     ...(usesApi ? { serviceAccountName: names.serviceAccount } : {}),
@@ -222,9 +240,9 @@ export function podSpec(plan: ClusterPlan, names: KubernetesNames, files: PodFil
     terminationGracePeriodSeconds: k.terminationGracePeriodSeconds,
     securityContext: {
       runAsUser: uid,
-      runAsGroup: uid,
+      runAsGroup: gid,
       runAsNonRoot: true,
-      fsGroup: uid,
+      fsGroup: gid,
       fsGroupChangePolicy: 'OnRootMismatch',
       seccompProfile: { type: 'RuntimeDefault' },
     },

@@ -11,18 +11,23 @@ export function majority(n: number): number {
 }
 
 /**
- * maxUnavailable of the PodDisruptionBudget. 1 whenever the cluster keeps a majority without one
- * node (n >= 3), else 0: a 1- or 2-node cluster has no node to spare, so a voluntary eviction
- * waits (drain blocks) instead of taking queues offline.
+ * maxUnavailable of the PodDisruptionBudget: 1 for every cluster size. From 3 nodes one pod at a
+ * time keeps every quorum queue a majority. A 1- or 2-node cluster has no pod to spare, but a
+ * budget of 0 would block every node drain for ever (cluster upgrades, autoscaler scale-downs);
+ * 1 lets the drain take the cluster down until the pod is back, and `rmq-ha validate` warns
+ * (`drain-takes-cluster-down`) that 3 nodes are the fix.
  *
  * Why maxUnavailable 1 and not minAvailable = majority(n): a quorum queue may have fewer replicas
  * than the cluster has nodes (e.g. 3 replicas on 5 nodes). minAvailable 3 of 5 would allow two
  * evictions at once, which can be two of the same queue's three replicas. One at a time is safe
  * for every replica count >= 3, and an already-unready pod counts as the one disruption.
  */
-export function disruptionBudgetMaxUnavailable(nodes: number): number {
-  return nodes - majority(nodes) >= 1 ? 1 : 0;
+export function disruptionBudgetMaxUnavailable(_nodes: number): number {
+  return 1;
 }
+
+/** Nodes below which no node can stop without costing a majority (1 of 1, 1 of 2). */
+export const MIN_NODES_TO_SPARE_ONE = 3;
 
 /** The k8s peer discovery plugin calls the Kubernetes API (endpoints, events) only before 4.1. */
 export function peerDiscoveryUsesApi(version: RabbitVersion): boolean {
@@ -47,14 +52,15 @@ export const MAX_DRAIN_SECONDS = 600;
 /**
  * Splits the grace period so that the whole hook always ends before the kubelet's SIGKILL:
  * await + drain + shutdown = grace. Drain gets a quarter of what is left after the shutdown
- * reserve (at most 10 minutes); waiting for quorum gets the rest. A single node has no quorum to
- * wait for: it only drains.
+ * reserve (at most 10 minutes); waiting for quorum gets the rest. A cluster of 1 or 2 nodes only
+ * drains: `await_online_quorum_plus_one` can never pass there (a 2-member queue needs both online,
+ * quorum + 1 is 3), so it would hold every drain and rolling update for the whole grace period.
  */
 export function preStopBudget(graceSeconds: number, nodes: number): PreStopBudget {
   const usable = graceSeconds - SHUTDOWN_RESERVE_SECONDS;
   if (usable < 60) throw new Error(`terminationGracePeriodSeconds ${graceSeconds} leaves no time for the preStop hook`);
   const drainSeconds = Math.min(MAX_DRAIN_SECONDS, Math.floor(usable / 4));
-  const awaitQuorumSeconds = nodes > 1 ? usable - drainSeconds : 0;
+  const awaitQuorumSeconds = nodes >= MIN_NODES_TO_SPARE_ONE ? usable - drainSeconds : 0;
   return { awaitQuorumSeconds, drainSeconds, shutdownSeconds: graceSeconds - awaitQuorumSeconds - drainSeconds };
 }
 

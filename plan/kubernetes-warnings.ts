@@ -1,0 +1,47 @@
+/**
+ * Best-practice findings that only the Kubernetes target has: things that work on the first apply
+ * and hurt on a later day (a drain, a `terraform destroy`). Each rule says why it exists.
+ */
+import type { ClusterSpec } from '../spec/cluster';
+import type { PlanWarning } from './warnings';
+
+interface Rule {
+  readonly id: string;
+  readonly path: string;
+  /** Why the rule exists (for readers of this table; the message says what to do). */
+  readonly reason: string;
+  /** The message when the rule applies to the spec, else undefined. */
+  readonly check: (spec: ClusterSpec) => string | undefined;
+}
+
+const RULES: readonly Rule[] = [
+  {
+    id: 'drain-takes-cluster-down',
+    path: 'nodes',
+    reason:
+      'Below 3 nodes no pod can stop without costing a majority. The disruption budget still allows one eviction (0 blocks every node drain for ever) and the preStop hook only drains, so a drain or a rolling update takes the cluster down while the pod restarts.',
+    check: (spec) =>
+      spec.nodes >= 3
+        ? undefined
+        : `with ${spec.nodes} node(s) a node drain or rolling update stops a pod the cluster cannot spare: queues (and, from 4.3, the metadata store) are unavailable until it is back; the disruption budget allows it because a budget of 0 blocks node drains for ever; use 3 nodes`,
+  },
+  {
+    id: 'destroy-deletes-claims',
+    path: 'kubernetes.createNamespace',
+    reason:
+      'The StatefulSet retains its volume claims when it is deleted, but a namespace created by the stack is deleted by `terraform destroy` (or by turning createNamespace off), and Kubernetes deletes every claim in it: the nodes\' data goes unless the StorageClass reclaims volumes with Retain.',
+    check: (spec) =>
+      spec.kubernetes.createNamespace
+        ? `terraform destroy deletes namespace ${spec.kubernetes.namespace} and with it the retained volume claims (every node's data, unless the StorageClass's reclaimPolicy is Retain); to keep them, create the namespace outside the stack and set createNamespace: false (for a stack already applied, run \`terraform state rm kubernetes_namespace_v1.cluster\` before that apply, or it deletes the namespace)`
+        : undefined,
+  },
+];
+
+/** The Kubernetes findings for a spec, in the table's order; empty for other targets. */
+export function kubernetesWarnings(spec: ClusterSpec): PlanWarning[] {
+  if (spec.target !== 'kubernetes') return [];
+  return RULES.flatMap((r) => {
+    const message = r.check(spec);
+    return message === undefined ? [] : [{ id: r.id, path: r.path, message }];
+  });
+}
