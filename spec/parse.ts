@@ -1,7 +1,8 @@
 import { clusterSpec, type ClusterSpec, type ClusterSpecInput } from './cluster';
 import { SpecError, type SpecIssue } from './errors';
 import { validateLoadBalancerAgainstHeartbeat } from './load-balancer';
-import { rawStringIssues, redactIssue } from './private/raw-strings';
+import { rawStringIssues } from './private/raw-strings';
+import { redactIssue } from './private/redact';
 import { fromZodIssues } from './private/zod-issues';
 import { topologyIssues } from './topology';
 import { kubernetesSpecIssues } from './kubernetes';

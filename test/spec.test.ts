@@ -58,7 +58,7 @@ describe('cluster spec validation: every problem names field, value and fix', ()
     const issue = issues.find((i) => i.path === field)!;
     const given = field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], input);
     // Literals in secret fields are never echoed (error output reaches CI logs).
-    expect(issue.value).toEqual(/password|cookie/i.test(field) && typeof given === 'string' ? '(hidden: a secret value)' : given);
+    expect(issue.value).toEqual(/^credentials\.|password|cookie/i.test(field) && typeof given === 'string' ? '(hidden: a secret value)' : given);
   });
 
   test('unknown fields are rejected with a suggestion', () => {

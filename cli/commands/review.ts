@@ -8,6 +8,7 @@ import { diffStacks } from '../review/diff';
 import { rollingProcedure } from '../review/rolling';
 import { formatReview } from '../review/format';
 import { UsageError } from '../private/exit';
+import { readJsonFile } from '../private/read-json';
 import { selectMany, type SelectOptions } from '../private/select';
 
 /** Options of `rmq-ha review`. */
@@ -35,7 +36,7 @@ export function reviewCommand(opts: ReviewOptions): void {
       const stack = new RabbitMqClusterStack(app, s.env, { spec: s.spec });
       const json = stack.toTerraform() as StackJson;
       const previousFile = against ? path.join(against, 'stacks', s.env, 'cdk.tf.json') : undefined;
-      const previous = previousFile && fs.existsSync(previousFile) ? (JSON.parse(fs.readFileSync(previousFile, 'utf8')) as StackJson) : undefined;
+      const previous = previousFile && fs.existsSync(previousFile) ? readJsonFile<StackJson>(previousFile, 'the cdk.tf.json of an earlier synth') : undefined;
       const diff = previous ? diffStacks(previous, json) : undefined;
       // Node containers that change are applied one at a time (quorum kept); data-destroying changes are refused.
       const rolling = previous && diff ? rollingProcedure(previous, json, diff) : undefined;

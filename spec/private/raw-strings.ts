@@ -1,21 +1,6 @@
 import type { SpecIssue } from '../errors';
 import { joinPath } from './zod-issues';
 
-/** Paths whose values are secrets: never echoed back in an error message. */
-const SECRET_PATH = /password|cookie|secret/i;
-
-/** Marker shown instead of a literal written into a secret field. */
-export const HIDDEN_VALUE = '(hidden: a secret value)';
-
-/**
- * Replaces a literal written into a secret field with a marker (error output reaches CI logs).
- * Source objects such as `{ variable: NAME }` are not secret and stay visible.
- */
-export function redactIssue(issue: SpecIssue): SpecIssue {
-  const literal = typeof issue.value === 'string' || typeof issue.value === 'number';
-  return literal && SECRET_PATH.test(issue.path) ? { ...issue, value: HIDDEN_VALUE } : issue;
-}
-
 /** Where Terraform would interpolate a user string that is not escaped (Kubernetes metadata). */
 const TERRAFORM_VERBATIM = /^kubernetes\.(annotations|podAnnotations|serviceAnnotations|labels)\./;
 
