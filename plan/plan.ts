@@ -8,6 +8,7 @@ import { addressesFor, definitionsPath, type AddressTable, type NodeAddress } fr
 import { makeFile, secretsIn, type RenderedFile, type SecretName } from './files';
 import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer-plan';
 import { monitoringWarnings, planMonitoring, type MonitoringPlan } from './monitoring';
+import { patternWarnings } from './pattern-warnings';
 import { topologyPlugins, topologySecrets, topologyWarnings } from './topology';
 import { specWarnings, type PlanWarning } from './warnings';
 
@@ -102,7 +103,7 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
     addresses,
     nodes,
     plugins,
-    warnings: [...specWarnings(spec, version), ...topologyWarnings(spec, version), ...monitoringWarnings(spec)],
+    warnings: [...specWarnings(spec, version), ...topologyWarnings(spec, version), ...patternWarnings(spec), ...monitoringWarnings(spec)],
     loadBalancer,
     secrets,
     monitoring: planMonitoring(spec, version, addresses, addresses.rootDir ? `${addresses.rootDir}/monitoring` : undefined),
