@@ -8,6 +8,7 @@ import { addressesFor, definitionsPath, type AddressTable, type NodeAddress } fr
 import { makeFile, secretsIn, type RenderedFile, type SecretName } from './files';
 import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer-plan';
 import { monitoringWarnings, planMonitoring, type MonitoringPlan } from './monitoring';
+import { inputWarnings } from './input-warnings';
 import { patternWarnings } from './pattern-warnings';
 import { topologyPlugins, topologySecrets, topologyWarnings } from './topology';
 import { specWarnings, type PlanWarning } from './warnings';
@@ -103,7 +104,7 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
     addresses,
     nodes,
     plugins,
-    warnings: [...specWarnings(spec, version), ...topologyWarnings(spec, version), ...patternWarnings(spec), ...monitoringWarnings(spec)],
+    warnings: [...specWarnings(spec, version), ...topologyWarnings(spec, version), ...patternWarnings(spec), ...inputWarnings(spec, version), ...monitoringWarnings(spec)],
     loadBalancer,
     secrets,
     monitoring: planMonitoring(spec, version, addresses, addresses.rootDir ? `${addresses.rootDir}/monitoring` : undefined),

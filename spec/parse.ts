@@ -6,6 +6,7 @@ import { redactIssue } from './private/redact';
 import { fromZodIssues } from './private/zod-issues';
 import { topologyIssues } from './topology';
 import { kubernetesSpecIssues } from './kubernetes';
+import { inputIssues, stringIssues } from './validate';
 
 /**
  * Validates a cluster spec and resolves its defaults. Throws one SpecError that lists every
@@ -14,7 +15,7 @@ import { kubernetesSpecIssues } from './kubernetes';
  */
 export function parseClusterSpec(input: unknown, source = 'inline'): ClusterSpec {
   const result = clusterSpec.safeParse(input);
-  const raw = rawStringIssues(input);
+  const raw = [...rawStringIssues(input), ...stringIssues(input)];
   if (!result.success || raw.length > 0) {
     const issues = result.success ? raw : [...fromZodIssues(clusterSpec, input, result.error.issues), ...raw];
     throw new SpecError(source, issues.map(redactIssue));
@@ -47,6 +48,7 @@ function crossFieldIssues(spec: ClusterSpec): SpecIssue[] {
       issues.push({ path: 'network.nodePorts', value: np, message: 'amqp and management port ranges overlap; move one base away by at least the node count' });
     }
   }
+  issues.push(...inputIssues(spec));
   issues.push(...topologyIssues(spec));
   issues.push(...kubernetesSpecIssues(spec));
   return issues;
