@@ -10,6 +10,8 @@ import { makeFile, secretsIn, type RenderedFile, type SecretName } from './files
 import { planLoadBalancer, type LoadBalancerPlan } from './load-balancer-plan';
 import { kubernetesWarnings } from './kubernetes-warnings';
 import { monitoringWarnings, planMonitoring, type MonitoringPlan } from './monitoring';
+import { inputWarnings } from './input-warnings';
+import { patternWarnings } from './pattern-warnings';
 import { topologyPlugins, topologySecrets, topologyWarnings } from './topology';
 import { specWarnings, type PlanWarning } from './warnings';
 
@@ -104,7 +106,14 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
     addresses,
     nodes,
     plugins,
-    warnings: [...specWarnings(spec, version), ...(addresses.target === 'kubernetes' ? kubernetesWarnings(spec) : []), ...topologyWarnings(spec, version), ...monitoringWarnings(spec)],
+    warnings: [
+      ...specWarnings(spec, version),
+      ...(addresses.target === 'kubernetes' ? kubernetesWarnings(spec) : []),
+      ...topologyWarnings(spec, version),
+      ...patternWarnings(spec),
+      ...inputWarnings(spec, version),
+      ...monitoringWarnings(spec),
+    ],
     loadBalancer,
     secrets,
     monitoring: planMonitoring(spec, version, addresses, addresses.rootDir ? `${addresses.rootDir}/monitoring` : undefined),

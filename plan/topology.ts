@@ -5,6 +5,7 @@
 import type { ClusterSpec } from '../spec/cluster';
 import {
   applyToTargets,
+  patternMatches,
   policyReaches,
   regexError,
   remotePasswordSecret,
@@ -66,16 +67,15 @@ const PROBES = ['a', 'orders', 'amq.gen-JzTY20BRgKO-HjmUJj0wLg', 'Q.1', 'z_z-9']
 /** True for patterns that match every name (`.*`, `^`, `""`, `.+` ...). */
 export function isCatchAll(pattern: string): boolean {
   if (regexError(pattern) !== undefined) return false;
-  const re = new RegExp(pattern);
-  return PROBES.every((n) => re.test(n));
+  return PROBES.every((n) => patternMatches(pattern, n));
 }
 
 function overlaps(a: ResolvedPolicy, b: ResolvedPolicy): string | undefined {
   if (isCatchAll(a.pattern) && isCatchAll(b.pattern)) return 'both patterns match every name';
   const la = patternLiteral(a.pattern);
   const lb = patternLiteral(b.pattern);
-  if (lb !== undefined && regexError(a.pattern) === undefined && new RegExp(a.pattern).test(lb)) return `${JSON.stringify(a.pattern)} matches '${lb}'`;
-  if (la !== undefined && regexError(b.pattern) === undefined && new RegExp(b.pattern).test(la)) return `${JSON.stringify(b.pattern)} matches '${la}'`;
+  if (lb !== undefined && patternMatches(a.pattern, lb)) return `${JSON.stringify(a.pattern)} matches '${lb}'`;
+  if (la !== undefined && patternMatches(b.pattern, la)) return `${JSON.stringify(b.pattern)} matches '${la}'`;
   return undefined;
 }
 

@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
 import type { ClusterSpec } from './cluster';
 import { SpecError } from './errors';
+import { parseSpecText } from './input/parse-yaml';
+import { readSpecText } from './input/read-file';
+import { environmentName, SPEC_EXTENSIONS, STACK_NAME, STACK_NAME_RULE } from './input/stack-name';
 import { parseClusterSpec } from './parse';
 
 /** Folder of example and user environments, relative to the project root. */
 export const ENVIRONMENTS_DIR = 'environments';
-const SPEC_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
 /** A spec loaded from a file, with the environment name it is synthesized under. */
 export interface LoadedSpec {
@@ -17,20 +18,18 @@ export interface LoadedSpec {
   readonly spec: ClusterSpec;
 }
 
-/** Reads and validates a YAML or JSON spec file. YAML syntax errors are reported with line and column. */
+/**
+ * Reads and validates a YAML or JSON spec file, bounded (regular file, size, UTF-8, nesting,
+ * aliases: spec/input/). YAML syntax errors are reported with line and column. The file name
+ * without extension must be a valid stack name: it becomes the folder `stacks/<env>/`.
+ */
 export function loadSpecFile(file: string): LoadedSpec {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new SpecError(file, [{ path: '', value: file, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? e})` }]);
+  const text = readSpecText(file);
+  const env = environmentName(file);
+  if (!STACK_NAME.test(env)) {
+    throw new SpecError(file, [{ path: '(file name)', value: env, message: `is the environment (stack) name taken from the file name and ${STACK_NAME_RULE}; rename the file, e.g. to dev.yaml` }]);
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new SpecError(file, doc.errors.map((e) => ({ path: '', value: undefined, message: `not valid YAML/JSON: ${e.message.split('\n')[0]}` })));
-  }
-  const env = path.basename(file).replace(/\.(ya?ml|json)$/, '');
-  return { env, file, spec: parseClusterSpec(doc.toJS(), file) };
+  return { env, file, spec: parseClusterSpec(parseSpecText(text, file), file) };
 }
 
 /** The spec files of every environment in `dir`, sorted by name. */
@@ -38,16 +37,16 @@ export function listEnvironmentFiles(dir = ENVIRONMENTS_DIR): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
-    .filter((f) => SPEC_EXTENSIONS.includes(path.extname(f)))
+    .filter((f) => (SPEC_EXTENSIONS as readonly string[]).includes(path.extname(f)))
     .sort()
     .map((f) => path.join(dir, f));
 }
 
 /** Finds the file of environment `env` in `dir`. */
 export function environmentFile(env: string, dir = ENVIRONMENTS_DIR): string {
-  const found = listEnvironmentFiles(dir).find((f) => path.basename(f).replace(/\.(ya?ml|json)$/, '') === env);
+  const found = listEnvironmentFiles(dir).find((f) => environmentName(f) === env);
   if (!found) {
-    const known = listEnvironmentFiles(dir).map((f) => path.basename(f).replace(/\.(ya?ml|json)$/, ''));
+    const known = listEnvironmentFiles(dir).map(environmentName);
     throw new SpecError(env, [{ path: '', value: env, message: `no such environment in ${dir}/; known: ${known.join(', ') || '(none)'}` }]);
   }
   return found;

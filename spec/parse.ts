@@ -2,10 +2,12 @@ import { publishedRanges } from './published-ports';
 import { clusterSpec, type ClusterSpec, type ClusterSpecInput } from './cluster';
 import { SpecError, type SpecIssue } from './errors';
 import { validateLoadBalancerAgainstHeartbeat } from './load-balancer';
-import { rawStringIssues, redactIssue } from './private/raw-strings';
+import { rawStringIssues } from './private/raw-strings';
+import { redactIssue } from './private/redact';
 import { fromZodIssues } from './private/zod-issues';
 import { topologyIssues } from './topology';
 import { kubernetesSpecIssues } from './kubernetes';
+import { inputIssues, stringIssues } from './validate';
 
 /**
  * Validates a cluster spec and resolves its defaults. Throws one SpecError that lists every
@@ -14,7 +16,7 @@ import { kubernetesSpecIssues } from './kubernetes';
  */
 export function parseClusterSpec(input: unknown, source = 'inline'): ClusterSpec {
   const result = clusterSpec.safeParse(input);
-  const raw = rawStringIssues(input);
+  const raw = [...rawStringIssues(input), ...stringIssues(input)];
   if (!result.success || raw.length > 0) {
     const issues = result.success ? raw : [...fromZodIssues(clusterSpec, input, result.error.issues), ...raw];
     throw new SpecError(source, issues.map(redactIssue));
@@ -52,6 +54,7 @@ function crossFieldIssues(spec: ClusterSpec): SpecIssue[] {
       }
     }
   }
+  issues.push(...inputIssues(spec));
   issues.push(...topologyIssues(spec));
   issues.push(...kubernetesSpecIssues(spec));
   return issues;

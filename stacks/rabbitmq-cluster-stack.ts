@@ -1,6 +1,7 @@
 import { LocalBackend, TerraformStack } from 'cdktf';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Construct } from 'constructs';
+import { terraformSafe } from '../constructs/private/terraform-text';
 import { ClusterOutputs } from '../constructs/outputs/cluster-outputs';
 import { ClusterSecrets } from '../constructs/secrets/cluster-secrets';
 import { loadBalancerEndpoint, nodeEndpoints } from '../plan/endpoints';
@@ -38,25 +39,28 @@ export class RabbitMqClusterStack extends TerraformStack {
     // variables needs no provider beyond its target's.
     if (this.plan.secrets.some((s) => 'generate' in s.source)) new RandomProvider(this, 'random');
 
-    const secrets = new ClusterSecrets(this, 'secrets', { secrets: this.plan.secrets });
+    // What reaches Terraform is the plan with every string escaped (`${` -> `$${`, `%{` -> `%%{`);
+    // this.plan stays the plain text that render and review show.
+    const safe = terraformSafe(this.plan);
+    const secrets = new ClusterSecrets(this, 'secrets', { secrets: safe.secrets });
     const secretToken = secrets.token.bind(secrets);
 
     // Each target's constructs (and its provider's large generated classes) load only when used:
     // synthesizing a Docker stack never pays for the Kubernetes bindings, and vice versa.
     if (this.spec.target === 'docker') {
       const { placeOnDocker } = require('./private/docker-target') as typeof import('./private/docker-target');
-      placeOnDocker(this, this.plan, secretToken);
+      placeOnDocker(this, safe, secretToken);
     } else {
       const { placeOnKubernetes } = require('./private/kubernetes-target') as typeof import('./private/kubernetes-target');
-      placeOnKubernetes(this, this.plan, secretToken);
+      placeOnKubernetes(this, safe, secretToken);
     }
 
     new ClusterOutputs(this, 'outputs', {
-      endpoints: nodeEndpoints(this.spec, this.plan.addresses),
-      adminUser: this.spec.credentials.adminUser,
+      endpoints: nodeEndpoints(safe.spec, safe.addresses),
+      adminUser: safe.spec.credentials.adminUser,
       adminPasswordToken: secrets.token('admin_password'),
       erlangCookieToken: secrets.token('erlang_cookie'),
-      loadBalancer: loadBalancerEndpoint(this.spec, this.plan.addresses.target),
+      loadBalancer: loadBalancerEndpoint(safe.spec, safe.addresses.target),
       lbStatsPasswordToken: this.plan.loadBalancer?.kind === 'haproxy' ? secrets.token('lb_stats_password') : undefined,
     });
   }

@@ -2,13 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import type { LoadedSpec } from '../spec/load';
+import { fileSystemProblem } from '../spec/input/fs-problem';
+import { InputError } from '../spec/input/input-error';
+import { checkOutDir, type Manifest } from './private/out-dir';
 import { RabbitMqClusterStack } from './rabbitmq-cluster-stack';
-
-/** Manifest that cdktf writes next to the stacks (the part we merge). */
-interface Manifest {
-  version: string;
-  stacks: Record<string, unknown>;
-}
 
 /** What synthEnvironments wrote. */
 export interface SynthResult {
@@ -22,18 +19,27 @@ export interface SynthResult {
  * succeeded are the new files moved into place, one atomic rename per file, and the manifest
  * merged. Nothing in a stack folder is ever deleted: Terraform state, `.terraform/`, overrides
  * (`backend_override.tf`) and `*.auto.tfvars` stay where they are, whatever happens midway.
- * Stacks of other environments already in `outdir` are kept.
+ * Stacks of other environments already in `outdir` are kept. An `outdir` that is not a synth
+ * output (a file, other files, another tool's manifest.json) is refused before anything is written.
  */
 export function synthEnvironments(specs: readonly LoadedSpec[], outdir: string): SynthResult {
-  fs.mkdirSync(path.dirname(path.resolve(outdir)), { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), '.rmq-ha-synth-'));
+  const existing = checkOutDir(outdir, specs.map((s) => s.env));
+  let tmp: string;
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(outdir)), { recursive: true });
+    tmp = fs.mkdtempSync(path.join(path.dirname(path.resolve(outdir)), '.rmq-ha-synth-'));
+  } catch (e) {
+    const problem = fileSystemProblem(e);
+    if (problem === undefined) throw e;
+    throw new InputError(`--out ${outdir}: its parent directory cannot hold the new stacks: ${problem}`);
+  }
   try {
     const app = new App({ outdir: tmp, skipValidation: false });
     for (const s of specs) new RabbitMqClusterStack(app, s.env, { spec: s.spec });
     app.synth();
     const manifestPath = path.join(outdir, 'manifest.json');
     const fresh = JSON.parse(fs.readFileSync(path.join(tmp, 'manifest.json'), 'utf8')) as Manifest;
-    const old: Manifest = fs.existsSync(manifestPath) ? (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Manifest) : { version: fresh.version, stacks: {} };
+    const old: Manifest = existing ?? { version: fresh.version, stacks: {} };
     for (const s of specs) moveFilesInto(path.join(tmp, 'stacks', s.env), path.join(outdir, 'stacks', s.env));
     const merged: Manifest = { version: fresh.version, stacks: { ...old.stacks, ...fresh.stacks } };
     const tmpManifest = `${manifestPath}.tmp-${process.pid}`;

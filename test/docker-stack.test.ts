@@ -3,7 +3,7 @@ import { Testing } from 'cdktf';
 import { RabbitMqClusterStack } from '../stacks/rabbitmq-cluster-stack';
 import { listEnvironmentFiles, loadSpecFile } from '../spec/load';
 import type { ClusterSpecInput } from '../spec/cluster';
-import { toTerraformText } from '../constructs/private/terraform-text';
+import { terraformLiteral, toTerraformText } from '../constructs/private/terraform-text';
 import { DOCKER_PROVIDER_VERSION } from '../stacks/private/docker-target';
 import { cpusText, goDuration } from '../constructs/docker/rabbitmq-node';
 
@@ -156,7 +156,7 @@ describe('Docker stack: what matters', () => {
   });
 
   test('literal ${ in rendered text is escaped for Terraform', () => {
-    expect(toTerraformText('a ${b} %{c} {{secret:admin_password}}', () => '${random_password.x.result}')).toBe('a $${b} %%{c} ${random_password.x.result}');
+    expect(toTerraformText(terraformLiteral('a ${b} %{c} {{secret:admin_password}}'), () => '${random_password.x.result}')).toBe('a $${b} %%{c} ${random_password.x.result}');
   });
 
   test('HAProxy container: pinned image, config uploaded with secrets resolved, ports on loopback, after the nodes', () => {

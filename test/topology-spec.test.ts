@@ -124,7 +124,8 @@ describe('topology spec: field rules (zod)', () => {
 
   test('remote hosts carry no scheme or credentials', () => {
     const issues = issuesOf({ remotes: [{ name: 'old', hosts: ['amqp://fed:secret@10.0.0.1'], user: 'fed', password: { variable: 'old_pw' } }] });
-    expectIssue(issues, 'topology.remotes[0].hosts[0]', 'amqp://fed:secret@10.0.0.1', /without scheme or credentials/);
+    // The password in the URI is masked in the message (it reaches CI logs); the rest stays to locate it.
+    expectIssue(issues, 'topology.remotes[0].hosts[0]', 'amqp://fed:***@10.0.0.1', /without scheme or credentials/);
   });
 
   test('federation is not an exchange type', () => {

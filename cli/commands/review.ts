@@ -10,6 +10,7 @@ import { classifyChanges } from '../review/changes';
 import { recordRotationStep } from '../review/procedures';
 import { formatReview } from '../review/format';
 import { UsageError } from '../private/exit';
+import { readJsonFile } from '../private/read-json';
 import { selectMany, type SelectOptions } from '../private/select';
 
 /** Options of `rmq-ha review`. */
@@ -43,7 +44,7 @@ export function reviewCommand(opts: ReviewOptions): void {
       const stack = new RabbitMqClusterStack(app, s.env, { spec: s.spec });
       const json = stack.toTerraform() as StackJson;
       const previousFile = against ? path.join(against, 'stacks', s.env, 'cdk.tf.json') : undefined;
-      const previous = previousFile && fs.existsSync(previousFile) ? (JSON.parse(fs.readFileSync(previousFile, 'utf8')) as StackJson) : undefined;
+      const previous = previousFile && fs.existsSync(previousFile) ? readJsonFile<StackJson>(previousFile, 'the cdk.tf.json of an earlier synth') : undefined;
       const known = stack.plan.secrets.map((x) => x.name);
       const unknown = rotated.filter((r) => !known.includes(r));
       if (unknown.length > 0) throw new UsageError(`--rotate ${unknown.join(',')}: ${s.env} has no such secret; its secrets are ${known.join(', ')}`);

@@ -14,7 +14,8 @@ export const OWNED_DIR_MARKER = '.rmq-ha-output';
 export function writeDirAtomically(dir: string, files: ReadonlyArray<{ readonly path: string; readonly content: string; readonly mode?: number }>): void {
   const abs = path.resolve(dir);
   if (fs.existsSync(abs)) {
-    const entries = fs.statSync(abs).isDirectory() ? fs.readdirSync(abs) : ['(not a directory)'];
+    if (!fs.statSync(abs).isDirectory()) throw new UsageError(`${dir} exists and is not a directory; choose an empty or new directory`);
+    const entries = fs.readdirSync(abs);
     if (entries.length > 0 && !entries.includes(OWNED_DIR_MARKER)) {
       throw new UsageError(`${dir} exists and was not written by rmq-ha (no ${OWNED_DIR_MARKER}); choose an empty or new directory`);
     }

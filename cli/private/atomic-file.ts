@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { UsageError } from './exit';
 
 /**
  * Writes one file atomically: the content goes to a temp file in the same directory, created with
@@ -8,6 +9,9 @@ import * as path from 'node:path';
  */
 export function writeFileAtomically(file: string, content: string, mode: number): void {
   const abs = path.resolve(file);
+  // The rename would replace whatever is there: a device such as /dev/full, a FIFO, a directory.
+  const st = fs.statSync(abs, { throwIfNoEntry: false });
+  if (st !== undefined && !st.isFile()) throw new UsageError(`${file} exists and is not a regular file (a directory, device or pipe); give a file path`);
   fs.mkdirSync(path.dirname(abs), { recursive: true });
   const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.tmp-${process.pid}`);
   let fd: number | undefined;

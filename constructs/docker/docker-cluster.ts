@@ -5,6 +5,7 @@ import type { SecretName } from '../../plan/files';
 import { ClusterNetwork } from './cluster-network';
 import { LoadBalancerContainer } from './load-balancer-container';
 import { RabbitmqNode } from './rabbitmq-node';
+import { terraformSafe } from '../private/terraform-text';
 
 /** Props of DockerCluster. */
 export interface DockerClusterProps {
@@ -26,7 +27,8 @@ export class DockerCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerClusterProps) {
     super(scope, id);
-    const { plan } = props;
+    // Every string of the plan escaped for Terraform once, here (constructs/private/terraform-text.ts).
+    const plan = terraformSafe(props.plan);
     if (plan.addresses.target !== 'docker') throw new Error(`DockerCluster needs a docker plan, got ${plan.addresses.target}`);
     this.network = new ClusterNetwork(this, 'network', { clusterName: plan.spec.name });
     this.image = new Image(this, 'image', { name: plan.image, keepLocally: true });

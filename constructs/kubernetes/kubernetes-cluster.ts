@@ -18,6 +18,7 @@ import { peerDiscoveryUsesApi } from './private/policies';
 import { RabbitmqStatefulSet } from './rabbitmq-stateful-set';
 import { ServerConfig } from './server-config';
 import { ServerSecrets } from './server-secrets';
+import { terraformSafe } from '../private/terraform-text';
 
 /** Props of KubernetesCluster. */
 export interface KubernetesClusterProps {
@@ -62,7 +63,8 @@ export class KubernetesCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
-    const { plan } = props;
+    // Every string of the plan escaped for Terraform once, here (constructs/private/terraform-text.ts).
+    const plan = terraformSafe(props.plan);
     const { spec } = plan;
     if (plan.addresses.target !== 'kubernetes') throw new Error(`KubernetesCluster needs a kubernetes plan, got ${plan.addresses.target}`);
     const issues = kubernetesSpecIssues(spec);

@@ -1,30 +1,12 @@
 import type { SpecIssue } from '../errors';
 import { joinPath } from './zod-issues';
 
-/** Paths whose values are secrets: never echoed back in an error message. */
-const SECRET_PATH = /password|cookie|secret/i;
-
-/** Marker shown instead of a literal written into a secret field. */
-export const HIDDEN_VALUE = '(hidden: a secret value)';
-
-/**
- * Replaces a literal written into a secret field with a marker (error output reaches CI logs).
- * Source objects such as `{ variable: NAME }` are not secret and stay visible.
- */
-export function redactIssue(issue: SpecIssue): SpecIssue {
-  const literal = typeof issue.value === 'string' || typeof issue.value === 'number';
-  return literal && SECRET_PATH.test(issue.path) ? { ...issue, value: HIDDEN_VALUE } : issue;
-}
-
-/** Where Terraform would interpolate a user string that is not escaped (Kubernetes metadata). */
-const TERRAFORM_VERBATIM = /^kubernetes\.(annotations|podAnnotations|serviceAnnotations|labels)\./;
-
 /**
  * Rules over every string the user wrote, wherever it sits:
  * - `{{secret:NAME}}` is the plan's own placeholder; in a user string it would pull a secret's
  *   value into a place that is not secret (a policy pattern, a description).
- * - `${` and `%{` in Kubernetes metadata would be interpolated by Terraform (they go into the
- *   stack verbatim), e.g. `${var.admin_password}` would copy a secret into pod annotations.
+ * (`${` and `%{` are not refused: every string reaching Terraform is escaped by one rule,
+ * constructs/private/terraform-text.ts.)
  */
 export function rawStringIssues(input: unknown): SpecIssue[] {
   const issues: SpecIssue[] = [];
@@ -33,9 +15,6 @@ export function rawStringIssues(input: unknown): SpecIssue[] {
       const path = joinPath(at);
       if (value.includes('{{secret:')) {
         issues.push({ path, value, message: 'must not contain {{secret:...}}: that is rmq-ha\'s own secret placeholder; secrets come from { generate } or { variable }' });
-      }
-      if (TERRAFORM_VERBATIM.test(path) && /[$%]\{/.test(value)) {
-        issues.push({ path, value, message: 'must not contain ${ or %{: Terraform would interpolate it in the synthesized stack' });
       }
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => walk(v, [...at, i]));

@@ -4,6 +4,7 @@
  * pattern matches its name (unanchored), and whose every key the queue type supports
  * (`rabbit_queue_type:is_policy_applicable/2`), highest priority first.
  */
+import { patternMatches } from './pattern';
 import { applyToTargets, queueTakesKey, type PolicyTarget, type QueueType } from './policy-keys';
 import type { ResolvedPolicy } from './resolve';
 
@@ -19,11 +20,8 @@ export interface PolicySubject {
 export function policyReaches(policy: Pick<ResolvedPolicy, 'vhost' | 'pattern' | 'applyTo'>, subject: PolicySubject): boolean {
   if (policy.vhost !== subject.vhost) return false;
   if (!applyToTargets(policy.applyTo).includes(subject.target)) return false;
-  try {
-    return new RegExp(policy.pattern).test(subject.name);
-  } catch {
-    return false;
-  }
+  // Linear time (RE2): a pattern such as ^(a+)+$ cannot hang the toolkit on a long name.
+  return patternMatches(policy.pattern, subject.name);
 }
 
 /** True when RabbitMQ would apply the policy to the subject if it had the highest priority. */

@@ -49,6 +49,7 @@ export * from './bindings';
 export * from './exchanges';
 export * from './federation';
 export * from './names';
+export * from './pattern';
 export * from './policies';
 export * from './policy-keys';
 export * from './queues';

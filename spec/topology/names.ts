@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compilePattern } from './pattern';
 
 /** A virtual host name such as `/` or `orders`. */
 export const vhostName = z
@@ -23,22 +24,21 @@ export const labelName = z
   .max(200, { error: 'must be at most 200 characters' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]*$/, { error: 'must start with a letter or digit and hold only letters, digits, _ . @ -' });
 
-/** Compiles a RabbitMQ pattern (Erlang `re`, PCRE) with JavaScript's engine; returns the error text or undefined. */
+/**
+ * Why RabbitMQ would refuse a pattern (or the toolkit cannot read it), or undefined when it is
+ * accepted; patterns only PCRE can evaluate are accepted (a plan warning names them). See pattern.ts.
+ */
 export function regexError(pattern: string): string | undefined {
-  try {
-    new RegExp(pattern);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message.replace(/^Invalid regular expression: /, '');
-  }
+  const v = compilePattern(pattern);
+  return v.kind === 'invalid' ? v.error : undefined;
 }
 
-/** A regular expression RabbitMQ matches names against (policies, permissions). */
+/** A regular expression RabbitMQ matches names against (policies, permissions): PCRE, checked with RE2. */
 export const regexPattern = z
   .string({ error: 'must be a regular expression such as ^orders\\.' })
   .superRefine((p, ctx) => {
     const err = regexError(p);
-    if (err !== undefined) ctx.addIssue({ code: 'custom', message: `must be a regular expression that compiles (${err}); escape literal dots and brackets with \\` });
+    if (err !== undefined) ctx.addIssue({ code: 'custom', message: `must be a regular expression that compiles for RabbitMQ (PCRE) and rmq-ha (RE2) (${err}); escape literal dots and brackets with \\` });
   });
 
 /**
