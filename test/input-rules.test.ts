@@ -71,7 +71,8 @@ describe('input rules (spec/validate)', () => {
     expect(w('3.13.99')).toEqual([expect.stringMatching(/3\.13\.99 was never released: 3\.13\.7 is the last release of 3\.13/)]);
     expect(w('4.3.99')).toEqual([expect.stringMatching(/newer than the newest release rmq-ha knows \(nearest: 4\.3\.4\)/)]);
     expect(w('3.13.7')).toEqual([]);
-    expect(w('4.3')).toEqual([]);
+    // A release line without its patch is refused (a moving image tag), not warned about.
+    expect(() => w('4.3')).toThrow(/a tag that moves with every patch release/);
   });
 
   test('AMQP names: 255 bytes of UTF-8, no control characters; every string: no NUL, no lone surrogate', () => {
