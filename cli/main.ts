@@ -50,8 +50,10 @@ export function buildProgram(): Command {
     .option('--spec <file>', 'spec file (YAML or JSON)')
     .option('--against <dir>', 'cdktf output to compare with (default: cdktf.out when present)')
     .option('--rotate <secrets>', 'secrets given a new value outside the spec (new TF_VAR_ values), comma separated: print their rotation procedure')
+    .option('--format <format>', 'text | markdown (a pull-request comment) | json')
+    .option('--svg <file>', 'also write the topology picture (one environment)')
     .option('--strict', 'fail (exit 1) on warnings and refused changes')
-    .option('--json', 'print one JSON object')
+    .option('--json', 'same as --format json')
     .action((o) => runCommand(() => (require('./commands/review') as typeof import('./commands/review')).reviewCommand({ ...o, envDir: envDir() })));
 
   program
