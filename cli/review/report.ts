@@ -2,26 +2,10 @@
  * One environment's review as data: every formatter (text, markdown, JSON, SVG) renders this and
  * nothing else, so they cannot disagree.
  */
+import type { ClassifiedChange } from './changes';
 import type { StackDiff } from './diff';
 import type { RollingProcedure } from './rolling';
 import type { ReviewSummary } from './summary';
-
-/**
- * A change against the last synthesis as the change classification states it (safe, rolling,
- * manual, refused): read structurally, so the formatters render whatever kinds it has.
- */
-export interface ReviewChange {
-  /** `safe`, `rolling`, `manual`, `refused`, ... */
-  readonly kind: string;
-  /** Which rule classified it. */
-  readonly rule?: string;
-  /** What changes, e.g. `RabbitMQ 4.2.3 -> 4.3.4`. */
-  readonly subject: string;
-  /** Why it is classified so: its operational meaning. */
-  readonly why: string;
-  /** The commands, in order. */
-  readonly steps?: readonly string[];
-}
 
 /** What `rmq-ha review` reports for one environment. */
 export interface EnvironmentReview {
@@ -31,8 +15,8 @@ export interface EnvironmentReview {
   readonly diff?: StackDiff;
   /** How to apply node changes without losing quorum; undefined when no node changes. */
   readonly rolling?: RollingProcedure;
-  /** Classified changes, when the classification provides them. */
-  readonly changes?: readonly ReviewChange[];
+  /** Every change classified (safe, rolling, manual, refused) with its meaning and steps (changes.ts). */
+  readonly changes?: readonly ClassifiedChange[];
 }
 
 /** Findings `--strict` fails on: the spec's warnings and the refused changes. */
