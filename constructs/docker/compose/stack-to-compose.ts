@@ -54,6 +54,7 @@ const CONTAINER_ATTRIBUTES: Readonly<Record<string, string>> = {
   volumes: 'volumes',
   networks_advanced: 'networks with aliases',
   depends_on: 'depends_on (Terraform ordering between containers)',
+  lifecycle: 'Terraform-only (preconditions that stop terraform apply on a silent secret rotation): dropped, Compose has no apply step',
   must_run: 'Terraform-only (the provider checks the container runs after apply): dropped',
   destroy_grace_seconds: 'Terraform-only (how long destroy waits): dropped; stop_timeout gives the stop grace',
 };
@@ -91,7 +92,13 @@ function labelsOf(list: Json): Record<string, string> | undefined {
 export function stackToCompose(stackJson: Json): ComposeProject {
   const stack: Json = typeof stackJson === 'string' ? JSON.parse(stackJson) : stackJson;
   const r: Json = stack?.resource ?? {};
-  const text = JSON.stringify(r);
+  // Only what the conversion reads: docker_* resources, without Terraform's own lifecycle blocks.
+  const read = Object.fromEntries(
+    Object.entries<Json>(r)
+      .filter(([t]) => t.startsWith('docker_'))
+      .map(([t, byName]) => [t, Object.fromEntries(Object.entries<Json>(byName).map(([n, b]) => [n, { ...b, lifecycle: undefined }]))]),
+  );
+  const text = JSON.stringify(read);
   for (const m of text.matchAll(/(?<!\$)\$\{([^}]*)\}/g)) {
     if (!/^(docker_image|docker_network|docker_volume|docker_container)\.[A-Za-z0-9_-]+\.[a-z_]+$/.test(m[1])) refused('resource', m[0]);
   }
