@@ -50,20 +50,23 @@ export function buildProgram(): Command {
     .option('--spec <file>', 'spec file (YAML or JSON)')
     .option('--against <dir>', 'cdktf output to compare with (default: cdktf.out when present)')
     .option('--rotate <secrets>', 'secrets given a new value outside the spec (new TF_VAR_ values), comma separated: print their rotation procedure')
+    .option('--format <format>', 'text | markdown (a pull-request comment) | json')
+    .option('--svg <file>', 'also write the topology picture (one environment)')
     .option('--strict', 'fail (exit 1) on warnings and refused changes')
-    .option('--json', 'print one JSON object')
+    .option('--json', 'same as --format json')
     .action((o) => runCommand(() => (require('./commands/review') as typeof import('./commands/review')).reviewCommand({ ...o, envDir: envDir() })));
 
   program
     .command('export')
-    .description('back up definitions: GET /api/definitions of a running cluster into a 0600 file, or print what a spec loads')
+    .description('back up definitions of a running cluster (0600 file), print what a spec loads, or export a spec as Compose or Kubernetes files (--format)')
     .option('--url <url>', 'management URL of a running node, e.g. http://127.0.0.1:15672')
     .option('--dir <dir>', 'directory of an `rmq-ha local up` run (its state and admin-password)')
     .option('--user <name>', 'management user (default: admin)')
     .option('--password-file <file>', 'file whose first line is the password')
     .option('--env <name>', "environment name: the spec's definitions, placeholders kept")
     .option('--spec <file>', "spec file (YAML or JSON): the spec's definitions, placeholders kept")
-    .option('--out <file>', 'output file, written atomically (required for --url/--dir)')
+    .option('--format <format>', 'compose | kubernetes: the deployment itself (docker-compose.yml or manifests) into the directory --out')
+    .option('--out <path>', 'output file, written atomically (required for --url/--dir); a directory with --format')
     .option('--timeout <seconds>', 'HTTP timeout', '30')
     .action((o) => runCommand(() => (require('./commands/export') as typeof import('./commands/export')).exportCommand({ ...o, envDir: envDir() })));
 

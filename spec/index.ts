@@ -9,5 +9,6 @@ export * from './parse';
 export * from './rabbitmq';
 export * from './secret';
 export * from './size';
+export * from './state';
 export * from './topology';
 export * from './version';

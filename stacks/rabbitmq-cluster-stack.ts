@@ -1,4 +1,4 @@
-import { LocalBackend, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Construct } from 'constructs';
 import { terraformSafe } from '../constructs/private/terraform-text';
@@ -9,6 +9,7 @@ import { deploymentFacts, FACTS_KEY } from '../plan/facts';
 import { buildPlan, type ClusterPlan } from '../plan/plan';
 import type { ClusterSpec, ClusterSpecInput } from '../spec/cluster';
 import { parseClusterSpec } from '../spec/parse';
+import { placeBackend } from './private/backend';
 
 /** Props of RabbitMqClusterStack. */
 export interface RabbitMqClusterStackProps {
@@ -16,10 +17,13 @@ export interface RabbitMqClusterStackProps {
   readonly spec: ClusterSpecInput | ClusterSpec;
   /**
    * Local state file, relative to the stack's directory `cdktf.out/stacks/<id>`, so the
-   * synthesized JSON carries no machine path. Use a remote backend for teams.
-   * @default terraform.tfstate
+   * synthesized JSON carries no machine path; overrides `spec.state.path` of a local backend.
+   * For teams set `spec.state` (s3, gcs, azurerm, remote).
+   * @default - spec.state (local terraform.tfstate)
    */
   readonly statePath?: string;
+  /** Where `{ env: NAME }` values of `spec.state` are read. @default process.env */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -34,7 +38,8 @@ export class RabbitMqClusterStack extends TerraformStack {
     super(scope, id);
     this.spec = parseClusterSpec(props.spec, `stack ${id}`);
     this.plan = buildPlan(this.spec);
-    new LocalBackend(this, { path: props.statePath ?? 'terraform.tfstate' });
+    const state = props.statePath !== undefined && this.spec.state.backend === 'local' ? { ...this.spec.state, path: props.statePath } : this.spec.state;
+    placeBackend(this, state, `stack ${id}`, props.environment ?? process.env);
     // hashicorp/random only when a secret is generated: a stack whose secrets all come from
     // variables needs no provider beyond its target's.
     if (this.plan.secrets.some((s) => 'generate' in s.source)) new RandomProvider(this, 'random');

@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 # prometheus ships promtool (check config/rules, test rules) and the server the operations test runs: 19 MB, ~5 s to install.
 # python3-venv: the venv test/helpers/kubernetes-validate.sh installs the pinned Kubernetes schema validator into.
-PACKAGES=(rabbitmq-server haproxy nginx libnginx-mod-stream amqp-tools prometheus python3-venv docker.io debootstrap iptables python3-pika)
+# librsvg2-bin: rsvg-convert renders the review's topology picture (test/review-formats.test.ts).
+# docker-compose: reads the Compose export (test/export-deployment.test.ts) and runs it on the private engine.
+PACKAGES=(rabbitmq-server haproxy nginx libnginx-mod-stream amqp-tools prometheus python3-venv docker.io debootstrap iptables python3-pika librsvg2-bin docker-compose)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

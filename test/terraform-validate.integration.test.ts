@@ -40,6 +40,8 @@ const VARIANTS = [
     env: 'docker-listeners',
     spec: { name: 'rmq-doc-listeners', target: 'docker', nodes: 3, loadBalancer: { kind: 'none' }, rabbitmq: { plugins: ['rabbitmq_stream', 'rabbitmq_mqtt', 'rabbitmq_stomp', 'rabbitmq_web_mqtt', 'rabbitmq_web_stomp'] }, ...VARIABLE_SECRETS } as Record<string, unknown>,
   },
+  // A remote state backend: terraform init -backend=false and validate must not need it.
+  { env: 'docker-s3-state', spec: { name: 'rmq-s3-state', target: 'docker', loadBalancer: { kind: 'nginx' }, state: { backend: 's3', bucket: 'rmq-state', key: 'rmq/dev.tfstate', region: 'eu-west-1' }, ...VARIABLE_SECRETS } as Record<string, unknown> },
   ...listEnvironmentFiles()
     .map((f) => ({ f, spec: parseYaml(fs.readFileSync(f, 'utf8')) as Record<string, unknown> & { target?: string; loadBalancer?: Record<string, unknown> } }))
     .filter(({ spec }) => (spec.target ?? 'docker') === 'docker')

@@ -21,6 +21,8 @@ export interface ExportOptions extends SelectOptions {
   readonly out?: string;
   /** HTTP timeout in seconds. @default 30 */
   readonly timeout?: string;
+  /** `compose` or `kubernetes`: the deployment itself, into the directory `--out`. @default - a definitions backup */
+  readonly format?: string;
 }
 
 /** What `GET /api/definitions` returns, the part the summary counts. */
@@ -49,6 +51,7 @@ const LIVE_MODE = 0o600;
  *   `{{secret:NAME}}` placeholders (nothing secret in it); stdout without `--out`.
  */
 export async function exportCommand(opts: ExportOptions): Promise<void> {
+  if (opts.format !== undefined) return exportFormat(opts);
   const live = [opts.url ? '--url' : undefined, opts.dir ? '--dir' : undefined].filter(Boolean);
   const fromSpec = [opts.env ? '--env' : undefined, opts.spec ? '--spec' : undefined].filter(Boolean);
   if (live.length + fromSpec.length !== 1) {
@@ -68,6 +71,14 @@ export async function exportCommand(opts: ExportOptions): Promise<void> {
   const { url, text, defs } = await fetchDefinitions(urls, user, password, timeoutMs);
   writeFileAtomically(opts.out, text.endsWith('\n') ? text : `${text}\n`, LIVE_MODE);
   process.stdout.write(`${opts.out}: ${summary(defs)} from ${url} (mode 0600)\n`);
+}
+
+/** `--format compose|kubernetes --out DIR` (cli/export/deployment-export.ts). */
+function exportFormat(opts: ExportOptions): void {
+  if (opts.url || opts.dir) throw new UsageError('--format exports a spec (--env NAME or --spec FILE), not a running cluster (--url, --dir)');
+  if (!opts.out) throw new UsageError(`--format ${opts.format} needs --out DIR (a directory, replaced atomically)`);
+  const { exportDeployment } = require('../export/deployment-export') as typeof import('../export/deployment-export');
+  for (const f of exportDeployment(selectOne(opts), opts.format!, opts.out)) process.stdout.write(`${f}\n`);
 }
 
 function exportFromSpec(opts: ExportOptions): void {

@@ -9,16 +9,26 @@ import { rollingProcedure, type RollingProcedure } from '../review/rolling';
 import { classifyChanges } from '../review/changes';
 import { recordRotationStep } from '../review/procedures';
 import { formatReview } from '../review/format';
+import { strictFindings, type EnvironmentReview } from '../review/report';
+import { writeFileAtomically } from '../private/atomic-file';
 import { UsageError } from '../private/exit';
 import { readJsonFile } from '../private/read-json';
 import { selectMany, type SelectOptions } from '../private/select';
+
+/** Output formats of `rmq-ha review`. */
+export const REVIEW_FORMATS = ['text', 'markdown', 'json'] as const;
+export type ReviewFormat = (typeof REVIEW_FORMATS)[number];
 
 /** Options of `rmq-ha review`. */
 export interface ReviewOptions extends SelectOptions {
   /** Compare with the stacks in this cdktf output folder. @default cdktf.out when it exists */
   readonly against?: string;
-  /** One JSON object on stdout. @default false */
+  /** What stdout gets: terminal text, markdown for a pull-request comment, or one JSON object. @default text */
+  readonly format?: string;
+  /** Same as `--format json` (kept for scripts). @default false */
   readonly json?: boolean;
+  /** Also write the topology picture (SVG) of the one selected environment to this file. @default - none */
+  readonly svg?: string;
   /** Exit 1 when there are warnings. @default false */
   readonly strict?: boolean;
   /**
@@ -28,37 +38,52 @@ export interface ReviewOptions extends SelectOptions {
   readonly rotate?: string;
 }
 
+function formatOf(opts: ReviewOptions): ReviewFormat {
+  const f = opts.format ?? (opts.json ? 'json' : 'text');
+  if (!(REVIEW_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: got ${JSON.stringify(f)}; must be one of ${REVIEW_FORMATS.join(', ')}`);
+  if (opts.json && f !== 'json') throw new UsageError(`--json and --format ${f} contradict each other; give one`);
+  return f as ReviewFormat;
+}
+
 /**
- * `rmq-ha review [--env NAME | --spec FILE] [--against DIR] [--json] [--strict]`: what a spec will
- * create (nodes, endpoints, topology, Terraform resources), what changes against the last
- * synthesis, and the best-practice warnings. Writes nothing.
+ * `rmq-ha review [--env NAME | --spec FILE] [--against DIR] [--format text|markdown|json] [--svg FILE] [--strict]`:
+ * what a spec will create (nodes, endpoints, topology, Terraform resources), what changes against
+ * the last synthesis, and the best-practice warnings. Writes nothing but the picture.
  */
 export function reviewCommand(opts: ReviewOptions): void {
+  const format = formatOf(opts);
   const specs = selectMany(opts);
+  if (opts.svg !== undefined && specs.length !== 1) throw new UsageError(`--svg draws one environment; give --env NAME or --spec FILE (${specs.length} selected)`);
   const against = opts.against ?? (fs.existsSync('cdktf.out') ? 'cdktf.out' : undefined);
   const rotated = (opts.rotate ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-ha-review-'));
   try {
     const app = new App({ outdir: tmp });
-    const reports = specs.map((s) => {
-      const stack = new RabbitMqClusterStack(app, s.env, { spec: s.spec });
+    const stacks = specs.map((s) => ({ env: s.env, stack: new RabbitMqClusterStack(app, s.env, { spec: s.spec }) }));
+    const reports = stacks.map(({ env, stack }): EnvironmentReview => {
       const json = stack.toTerraform() as StackJson;
-      const previousFile = against ? path.join(against, 'stacks', s.env, 'cdk.tf.json') : undefined;
+      const previousFile = against ? path.join(against, 'stacks', env, 'cdk.tf.json') : undefined;
       const previous = previousFile && fs.existsSync(previousFile) ? readJsonFile<StackJson>(previousFile, 'the cdk.tf.json of an earlier synth') : undefined;
       const known = stack.plan.secrets.map((x) => x.name);
       const unknown = rotated.filter((r) => !known.includes(r));
-      if (unknown.length > 0) throw new UsageError(`--rotate ${unknown.join(',')}: ${s.env} has no such secret; its secrets are ${known.join(', ')}`);
-      if (rotated.length > 0 && !previous) throw new UsageError(`--rotate needs the last synthesis of ${s.env} (${previousFile ?? 'cdktf.out'}): run it against the stacks that are deployed`);
+      if (unknown.length > 0) throw new UsageError(`--rotate ${unknown.join(',')}: ${env} has no such secret; its secrets are ${known.join(', ')}`);
+      if (rotated.length > 0 && !previous) throw new UsageError(`--rotate needs the last synthesis of ${env} (${previousFile ?? 'cdktf.out'}): run it against the stacks that are deployed`);
       const diff = previous ? diffStacks(previous, json) : undefined;
       // Node containers that change are applied one at a time (quorum kept); data-destroying changes are refused.
       const rolling = previous && diff ? rotationAware(rollingProcedure(previous, json, withRotatedNodes(json, diff, rotated)), rotated) : undefined;
       const changes = previous && diff ? classifyChanges({ previous, next: json, diff, rolling, rotated }) : undefined;
-      return { env: s.env, summary: buildReview(stack.plan, json), diff, ...(changes ? { changes } : {}), ...(rolling ? { rolling } : {}) };
+      return { env, summary: buildReview(stack.plan, json), diff, ...(changes ? { changes } : {}), ...(rolling ? { rolling } : {}) };
     });
-    if (opts.json) process.stdout.write(`${JSON.stringify({ environments: reports }, null, 2)}\n`);
+    if (opts.svg !== undefined) {
+      const { topologySvg } = require('../review/svg/topology-svg') as typeof import('../review/svg/topology-svg');
+      const { pictureOf } = require('../review/svg/picture') as typeof import('../review/svg/picture');
+      writeFileAtomically(opts.svg, topologySvg(pictureOf(stacks[0].stack.plan, reports[0].summary)), 0o644);
+    }
+    if (format === 'json') process.stdout.write((require('../review/format-json') as typeof import('../review/format-json')).formatJson(reports));
+    else if (format === 'markdown') process.stdout.write((require('../review/format-markdown') as typeof import('../review/format-markdown')).formatMarkdown(reports));
     else for (const r of reports) process.stdout.write(formatReview(r.env, r.summary, r.diff, r.rolling, r.changes));
-    const warnings = reports.reduce((n, r) => n + r.summary.warnings.length + (r.changes ?? []).filter((c) => c.kind === 'refused').length, 0);
-    if (opts.strict && warnings > 0) throw new UsageError(`--strict: ${warnings} warning(s)`);
+    const findings = reports.reduce((n, r) => n + strictFindings(r), 0);
+    if (opts.strict && findings > 0) throw new UsageError(`--strict: ${findings} warning(s)`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ export function formatReview(env: string, r: ReviewSummary, diff?: StackDiff, ro
   out.push(`  RabbitMQ ${c.version} (${c.image}), ${c.nodes} node(s), survives ${c.toleratedFailures} node failure(s)`);
   out.push(`  per node ${r.resources.memoryPerNode}, ${r.resources.cpusPerNode} CPU; total ${r.resources.totalMemory}, ${r.resources.totalCpus} CPU`);
   out.push(`  load balancer: ${r.loadBalancer}`);
+  for (const e of r.endpoints) out.push(`    ${e.name}: ${e.url}`);
   out.push('', pc.bold('Nodes'));
   for (const n of r.nodes) out.push(`  ${n.node.padEnd(40)} ${n.amqp.padEnd(28)} ${n.management}`);
   const t = r.topology;
@@ -20,6 +21,10 @@ export function formatReview(env: string, r: ReviewSummary, diff?: StackDiff, ro
   const queues = Object.entries(t.queuesByType).map(([k, v]) => `${v} ${k}`).join(', ');
   out.push(`  queues: ${queues || 'none declared'}`);
   out.push(`  policies: ${t.policies.join(', ') || 'none'}`);
+  for (const q of t.queues) {
+    const applied = [q.policy ? `policy ${q.policy}` : undefined, q.operatorPolicy ? `operator policy ${q.operatorPolicy}` : undefined].filter(Boolean);
+    out.push(`    ${q.type} queue ${q.name} (vhost ${q.vhost}): ${applied.join(', ') || 'no policy'}`);
+  }
   if (t.parameters.length > 0) out.push(`  runtime parameters: ${t.parameters.join(', ')}`);
   out.push('', pc.bold('Terraform resources'));
   for (const [type, n] of Object.entries(r.terraformResources).sort()) out.push(`  ${String(n).padStart(3)} ${type}`);

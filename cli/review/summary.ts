@@ -1,6 +1,7 @@
 import type { ClusterPlan } from '../../plan/plan';
-import { nodeEndpoints } from '../../plan/endpoints';
+import { loadBalancerEndpoint, nodeEndpoints } from '../../plan/endpoints';
 import { formatVersion } from '../../spec/version';
+import { queuePolicies, type PolicyRow, type QueueRow } from './topology-rows';
 
 /** Synthesized Terraform JSON, the part the review reads. */
 export interface StackJson {
@@ -21,13 +22,20 @@ export interface ReviewSummary {
     readonly toleratedFailures: number;
   };
   readonly nodes: ReadonlyArray<{ readonly node: string; readonly amqp: string; readonly management: string }>;
+  /** Where clients connect: the load balancer (or nothing, with `loadBalancer.kind: none`). */
+  readonly endpoints: ReadonlyArray<{ readonly name: string; readonly url: string; readonly note: string }>;
   readonly resources: { readonly memoryPerNode: string; readonly cpusPerNode: number; readonly totalMemory: string; readonly totalCpus: number };
   readonly loadBalancer: string;
   readonly topology: {
     readonly vhosts: number;
     readonly users: readonly string[];
     readonly queuesByType: Readonly<Record<string, number>>;
+    /** Policies as `name (vhost /)`: a name and its vhost, never joined into a path. */
     readonly policies: readonly string[];
+    /** Every queue with the policy and operator policy RabbitMQ applies to it. */
+    readonly queues: readonly QueueRow[];
+    /** Every policy and operator policy with the queues it applies to. */
+    readonly policyDetails: readonly PolicyRow[];
     readonly parameters: readonly string[];
   };
   /** Terraform resources the stack creates, by type. */
@@ -46,7 +54,6 @@ interface DefinitionsLike {
   users?: Array<{ name: string }>;
   vhosts?: unknown[];
   queues?: Array<{ arguments?: Record<string, unknown> }>;
-  policies?: Array<{ name: string; vhost: string }>;
   parameters?: Array<{ component: string; name: string }>;
 }
 
@@ -62,6 +69,8 @@ export function buildReview(plan: ClusterPlan, stack: StackJson): ReviewSummary 
   const terraformResources: Record<string, number> = {};
   for (const [type, byName] of Object.entries(stack.resource ?? {})) terraformResources[type] = Object.keys(byName).length;
   const lb = s.loadBalancer;
+  const { queues, policies } = queuePolicies(s.topology, plan.addresses.nodes.map((n) => n.nodeName));
+  const lbEndpoint = loadBalancerEndpoint(s, plan.addresses.target);
   return {
     cluster: {
       name: s.name,
@@ -72,6 +81,13 @@ export function buildReview(plan: ClusterPlan, stack: StackJson): ReviewSummary 
       toleratedFailures: Math.floor((s.nodes - 1) / 2),
     },
     nodes: nodeEndpoints(s, plan.addresses).map((e) => ({ node: e.node, amqp: e.amqpUri, management: e.managementUrl })),
+    endpoints: lbEndpoint
+      ? [
+          { name: 'AMQP (clients)', url: lbEndpoint.amqpUri, note: `${lb.kind}, least connections over ${s.nodes} node(s)` },
+          { name: 'management UI / HTTP API', url: lbEndpoint.managementUrl, note: `${lb.kind}` },
+          ...(lbEndpoint.statsUrl ? [{ name: `${lb.kind} status page`, url: lbEndpoint.statsUrl, note: 'operators only' }] : []),
+        ]
+      : [],
     resources: {
       memoryPerNode: gib(s.resources.memory),
       cpusPerNode: s.resources.cpus,
@@ -83,7 +99,9 @@ export function buildReview(plan: ClusterPlan, stack: StackJson): ReviewSummary 
       vhosts: (defs.vhosts ?? []).length,
       users: (defs.users ?? []).map((u) => u.name),
       queuesByType,
-      policies: (defs.policies ?? []).map((p) => `${p.vhost}/${p.name}`),
+      policies: policies.map((p) => p.label),
+      queues,
+      policyDetails: policies,
       parameters: (defs.parameters ?? []).map((p) => `${p.component}/${p.name}`),
     },
     terraformResources,
