@@ -13,7 +13,7 @@ import { monitoringWarnings, planMonitoring, type MonitoringPlan } from './monit
 import { inputWarnings } from './input-warnings';
 import { patternWarnings } from './pattern-warnings';
 import { topologyPlugins, topologySecrets, topologyWarnings } from './topology';
-import { specWarnings, type PlanWarning } from './warnings';
+import { acknowledge, specWarnings, type PlanWarning } from './warnings';
 
 /** One node: its address and the files only it carries. */
 export interface NodePlan {
@@ -106,14 +106,14 @@ export function buildPlan(spec: ClusterSpec, options: BuildPlanOptions = {}): Cl
     addresses,
     nodes,
     plugins,
-    warnings: [
+    warnings: acknowledge([
       ...specWarnings(spec, version),
       ...(addresses.target === 'kubernetes' ? kubernetesWarnings(spec) : []),
       ...topologyWarnings(spec, version),
       ...patternWarnings(spec),
       ...inputWarnings(spec, version),
       ...monitoringWarnings(spec),
-    ],
+    ], spec.acknowledgedWarnings),
     loadBalancer,
     secrets,
     monitoring: planMonitoring(spec, version, addresses, addresses.rootDir ? `${addresses.rootDir}/monitoring` : undefined),

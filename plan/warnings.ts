@@ -8,6 +8,21 @@ export interface PlanWarning {
   /** Field the warning is about. */
   readonly path: string;
   readonly message: string;
+  /** The reason given in the spec's `acknowledgedWarnings`, when the team accepted it. */
+  readonly acknowledged?: string;
+}
+
+/** Marks the warnings the spec acknowledges (id match), keeping their order. */
+export function acknowledge(warnings: readonly PlanWarning[], accepted: ReadonlyArray<{ readonly id: string; readonly reason: string }>): PlanWarning[] {
+  return warnings.map((w) => {
+    const a = accepted.find((x) => x.id === w.id);
+    return a ? { ...w, acknowledged: a.reason } : w;
+  });
+}
+
+/** Warnings `--strict` fails on: those not acknowledged. */
+export function strictWarnings(warnings: readonly PlanWarning[]): PlanWarning[] {
+  return warnings.filter((w) => w.acknowledged === undefined);
 }
 
 /** Best-practice checks on a valid spec, in a fixed order. */

@@ -94,6 +94,18 @@ export const clusterSpec = z.strictObject({
   monitoring: monitoringSpec.prefault({}),
   /** Terraform state backend; `{ env: NAME }` values are read at synthesis. @default { backend: local, path: terraform.tfstate } */
   state: stateSpec.default({ backend: 'local', path: 'terraform.tfstate' }),
+  /**
+   * Warnings the team has weighed and accepted, each with its reason: still printed (marked
+   * acknowledged, with the reason), but `--strict` does not fail on them. @default []
+   */
+  acknowledgedWarnings: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z][a-z0-9-]{1,60}$/, { error: 'must be a warning id as printed in brackets, e.g. destroy-deletes-claims' }),
+        reason: z.string().min(10, { error: 'must say why the warning is accepted (at least 10 characters)' }).max(500),
+      }),
+    )
+    .default([]),
 });
 
 /** Open-files limit of a Docker node container when the spec sets none. */

@@ -169,18 +169,21 @@ describe('item 8: drains, prerequisites and destroy', () => {
   test('a created namespace takes the retained claims with it on destroy: validate and review warn; createNamespace false keeps it out of the stack', () => {
     const message = /^terraform destroy deletes namespace rabbitmq-prod and with it the retained volume claims .* set createNamespace: false \(for a stack already applied, run `terraform state rm kubernetes_namespace_v1\.cluster` before that apply/;
     const prod = buildPlan(parseClusterSpec(prodSpec())).warnings.find((w) => w.id === 'destroy-deletes-claims');
-    expect(prod).toEqual({ id: 'destroy-deletes-claims', path: 'kubernetes.createNamespace', message: expect.stringMatching(message) });
+    expect(prod).toEqual({ id: 'destroy-deletes-claims', path: 'kubernetes.createNamespace', message: expect.stringMatching(message), acknowledged: expect.stringContaining('decommission') });
     // The claims are retained by the StatefulSet; the namespace is in the stack.
     const json = synthStack(prodSpec(), 'prod').json;
     expect(json.resource.kubernetes_stateful_set_v1.server.spec.persistent_volume_claim_retention_policy).toEqual([{ when_deleted: 'Retain', when_scaled: 'Retain' }]);
     expect(json.resource.kubernetes_namespace_v1.cluster).toBeDefined();
     const validate = runCli(['validate', '--env', 'prod']);
     expect(validate.code).toBe(0);
-    expect(validate.stdout).toMatch(/warning kubernetes\.createNamespace: terraform destroy deletes namespace rabbitmq-prod .*\[destroy-deletes-claims\]/);
-    expect(runCli(['validate', '--env', 'prod', '--strict']).code).toBe(1);
+    // prod.yaml acknowledges it (acknowledgedWarnings, with the reason): printed, not failing --strict.
+    expect(validate.stdout).toMatch(/acknowledged \(the stack owns the prod namespace.*\) kubernetes\.createNamespace: terraform destroy deletes namespace rabbitmq-prod .*\[destroy-deletes-claims\]/);
+    expect(runCli(['validate', '--env', 'prod', '--strict']).code).toBe(0);
     const review = runCli(['review', '--env', 'prod']);
     expect(review.code).toBe(0);
-    expect(review.stdout).toMatch(/! kubernetes\.createNamespace: terraform destroy deletes namespace rabbitmq-prod .*\[destroy-deletes-claims\]/);
+    expect(review.stdout).toMatch(/~ kubernetes\.createNamespace: terraform destroy deletes namespace rabbitmq-prod .*\[destroy-deletes-claims\] \(acknowledged: /);
+    const unacknowledged = { ...prodSpec(), acknowledgedWarnings: [] } as ClusterSpecInput;
+    expect(buildPlan(parseClusterSpec(unacknowledged)).warnings.find((w) => w.id === 'destroy-deletes-claims')!.acknowledged).toBeUndefined();
     // The choice: an existing namespace is not in the stack (destroy leaves it and the claims), no warning.
     const kept = { ...prodSpec(), kubernetes: { ...(prodSpec().kubernetes as object), createNamespace: false } } as ClusterSpecInput;
     expect(buildPlan(parseClusterSpec(kept)).warnings.map((w) => w.id)).not.toContain('destroy-deletes-claims');

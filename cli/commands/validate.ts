@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import pc from 'picocolors';
 import { checkKubernetesStack } from '../../constructs/kubernetes/consistency';
-import type { PlanWarning } from '../../plan/warnings';
+import { strictWarnings, type PlanWarning } from '../../plan/warnings';
 import { RabbitMqClusterStack } from '../../stacks/rabbitmq-cluster-stack';
 import { UsageError } from '../private/exit';
 import { hostLimitWarnings } from '../private/host-limits';
@@ -45,10 +45,10 @@ export function validateCommand(opts: ValidateOptions): void {
     for (const r of results) {
       process.stdout.write(`${r.problems.length === 0 ? pc.green('valid') : pc.red('inconsistent')} ${r.env} (${r.file})\n`);
       for (const p of r.problems) process.stdout.write(`  ${pc.red('problem')} ${p}\n`);
-      for (const w of r.warnings) process.stdout.write(`  ${pc.yellow('warning')} ${w.path}: ${w.message} [${w.id}]\n`);
+      for (const w of r.warnings) process.stdout.write(`  ${w.acknowledged !== undefined ? `acknowledged (${w.acknowledged})` : pc.yellow('warning')} ${w.path}: ${w.message} [${w.id}]\n`);
     }
   }
   if (!valid) throw new UsageError('the synthesized stack is inconsistent (see the problems above)');
-  const count = results.reduce((n, r) => n + r.warnings.length, 0);
+  const count = results.reduce((n, r) => n + strictWarnings(r.warnings).length, 0);
   if (opts.strict && count > 0) throw new UsageError(`--strict: ${count} warning(s)`);
 }

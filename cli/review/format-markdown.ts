@@ -83,7 +83,7 @@ function environmentMarkdown(r: EnvironmentReview): string[] {
       ['warning', 'field', 'found', 'why it matters', 'fix'],
       s.warnings.map((w) => {
         const a = adviceFor(w.id);
-        return [code(w.id), code(w.path), text(w.message), text(a.why), a.fix];
+        return [code(w.id) + (w.acknowledged !== undefined ? ' (acknowledged)' : ''), code(w.path), text(w.message), text(a.why), w.acknowledged !== undefined ? text(`accepted: ${w.acknowledged}`) : a.fix];
       }),
     ),
   );

@@ -41,7 +41,7 @@ export function formatReview(env: string, r: ReviewSummary, diff?: StackDiff, ro
   if (rolling) out.push('', ...formatRolling(rolling));
   out.push('', pc.bold(`Warnings (${r.warnings.length})`));
   if (r.warnings.length === 0) out.push('  none');
-  for (const w of r.warnings) out.push(pc.yellow(`  ! ${w.path}: ${w.message} [${w.id}]`));
+  for (const w of r.warnings) out.push(w.acknowledged !== undefined ? `  ~ ${w.path}: ${w.message} [${w.id}] (acknowledged: ${w.acknowledged})` : pc.yellow(`  ! ${w.path}: ${w.message} [${w.id}]`));
   return `${out.join('\n')}\n`;
 }
 

@@ -19,7 +19,7 @@ export interface EnvironmentReview {
   readonly changes?: readonly ClassifiedChange[];
 }
 
-/** Findings `--strict` fails on: the spec's warnings and the refused changes. */
+/** Findings `--strict` fails on: the spec's warnings not acknowledged, and the refused changes. */
 export function strictFindings(r: EnvironmentReview): number {
-  return r.summary.warnings.length + (r.changes ?? []).filter((c) => c.kind === 'refused').length;
+  return r.summary.warnings.filter((w) => w.acknowledged === undefined).length + (r.changes ?? []).filter((c) => c.kind === 'refused').length;
 }

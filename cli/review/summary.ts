@@ -43,7 +43,7 @@ export interface ReviewSummary {
   /** Variables the deployer must set (TF_VAR_<name>). */
   readonly requiredVariables: readonly string[];
   readonly sensitiveOutputs: readonly string[];
-  readonly warnings: ReadonlyArray<{ readonly id: string; readonly path: string; readonly message: string }>;
+  readonly warnings: ReadonlyArray<{ readonly id: string; readonly path: string; readonly message: string; readonly acknowledged?: string }>;
 }
 
 function gib(bytes: number): string {
@@ -107,6 +107,6 @@ export function buildReview(plan: ClusterPlan, stack: StackJson): ReviewSummary 
     terraformResources,
     requiredVariables: Object.keys(stack.variable ?? {}).map((v) => `TF_VAR_${v}`),
     sensitiveOutputs: Object.entries(stack.output ?? {}).filter(([, o]) => o.sensitive).map(([k]) => k),
-    warnings: plan.warnings.map((w) => ({ id: w.id, path: w.path, message: w.message })),
+    warnings: plan.warnings.map((w) => ({ id: w.id, path: w.path, message: w.message, ...(w.acknowledged !== undefined ? { acknowledged: w.acknowledged } : {}) })),
   };
 }

@@ -13,6 +13,26 @@ export interface WarningAdvice {
 }
 
 export const WARNING_ADVICE: Readonly<Record<string, WarningAdvice>> = {
+  'unknown-patch-version': {
+    why: 'an image tag for a patch that was never released does not exist: every node fails to pull it at apply time',
+    fix: 'set `rabbitmq.version` to the release the message names',
+  },
+  'drain-takes-cluster-down': {
+    why: 'with 1 or 2 nodes no node is spare: draining a Kubernetes node evicts a pod the cluster cannot lose, and quorum queues stop until it is back',
+    fix: 'run 3 nodes (`nodes: 3`), or schedule node drains as downtime',
+  },
+  'destroy-deletes-claims': {
+    why: '`terraform destroy` deletes the namespace the stack created, and with it the volume claims the StatefulSet retains: every node\'s data',
+    fix: 'create the namespace outside the stack and set `kubernetes.createNamespace: false`, or acknowledge it in `acknowledgedWarnings` with the reason',
+  },
+  'pattern-pcre-only': {
+    why: 'RabbitMQ accepts the pattern (PCRE), but rmq-ha matches in linear time with RE2 and cannot tell which queues the policy reaches, so its checks skip it',
+    fix: 'rewrite the pattern without lookaround, backreferences or possessive quantifiers (usually an anchored prefix such as `^orders\\.`)',
+  },
+  'pattern-reads-differently': {
+    why: 'the pattern means something else to RabbitMQ than a reader (or rmq-ha) may think, e.g. `\\w` on non-ASCII names',
+    fix: 'write the characters out explicitly (e.g. `[A-Za-z0-9_]`)',
+  },
   'no-fault-tolerance': {
     why: 'a majority of 1 or 2 nodes is every node: losing one stops quorum queues and (4.3+) the metadata store',
     fix: 'set `nodes: 3` (or 5)',
