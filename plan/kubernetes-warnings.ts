@@ -3,6 +3,7 @@
  * and hurt on a later day (a drain, a `terraform destroy`). Each rule says why it exists.
  */
 import type { ClusterSpec } from '../spec/cluster';
+import { pluginListeners } from '../spec/plugin-listeners';
 import type { PlanWarning } from './warnings';
 
 interface Rule {
@@ -24,6 +25,21 @@ const RULES: readonly Rule[] = [
       spec.nodes >= 3
         ? undefined
         : `with ${spec.nodes} node(s) a node drain or rolling update stops a pod the cluster cannot spare: queues (and, from 4.3, the metadata store) are unavailable until it is back; the disruption budget allows it because a budget of 0 blocks node drains for ever; use 3 nodes`,
+  },
+  {
+    id: 'listeners-inside-only',
+    path: 'kubernetes.serviceType',
+    reason:
+      'Only the entry point gets an external type. With a proxy that is the proxy\'s Service, and the proxy forwards AMQP and HTTP only: the plugin listeners stay on the ClusterIP client Service, which a user asking for LoadBalancer or NodePort may not expect.',
+    check: (spec) => {
+      const listeners = pluginListeners(spec.rabbitmq.plugins);
+      if (spec.kubernetes.serviceType === 'ClusterIP' || spec.loadBalancer.kind === 'none' || listeners.length === 0) return undefined;
+      return (
+        `the ${spec.loadBalancer.kind} load balancer, the ${spec.kubernetes.serviceType} entry point, forwards AMQP and HTTP only: ` +
+        `${listeners.map((l) => `${l.name} ${l.port}`).join(', ')} stay on the ClusterIP client Service ${spec.name}, reachable inside the cluster only; ` +
+        'expose them with a Service of your own, or set loadBalancer.kind: none to make the client Service the entry point'
+      );
+    },
   },
   {
     id: 'destroy-deletes-claims',

@@ -190,3 +190,25 @@ describe('item 8: drains, prerequisites and destroy', () => {
     expect(synthStack(kept, 'kept').json.resource.kubernetes_namespace_v1).toBeUndefined();
   });
 });
+
+describe('item 7 beside the plugin listeners: the proxy carries AMQP and HTTP only', () => {
+  test('external entry point + proxy + listener plugins: the listeners stay internal, and validate says so', () => {
+    const spec = k8sSpec({ rabbitmq: { plugins: ['rabbitmq_mqtt'] }, loadBalancer: { kind: 'haproxy' }, kubernetes: { serviceType: 'LoadBalancer' } } as Partial<ClusterSpecInput>);
+    const services = synthStack(spec).json.resource.kubernetes_service_v1;
+    expect(services.client.spec.type).toBe('ClusterIP');
+    expect(services.client.spec.port.map((p: any) => p.name)).toEqual(['amqp', 'management', 'mqtt']);
+    expect(services.load_balancer.spec.type).toBe('LoadBalancer');
+    expect(buildPlan(parseClusterSpec(spec)).warnings.filter((w) => w.id === 'listeners-inside-only')).toEqual([
+      {
+        id: 'listeners-inside-only',
+        path: 'kubernetes.serviceType',
+        message:
+          'the haproxy load balancer, the LoadBalancer entry point, forwards AMQP and HTTP only: mqtt 1883 stay on the ClusterIP client Service rmq, reachable inside the cluster only; expose them with a Service of your own, or set loadBalancer.kind: none to make the client Service the entry point',
+      },
+    ]);
+    // Without a proxy the client Service is the entry point and carries them outside.
+    const direct = k8sSpec({ rabbitmq: { plugins: ['rabbitmq_mqtt'] }, kubernetes: { serviceType: 'LoadBalancer' } } as Partial<ClusterSpecInput>);
+    expect(synthStack(direct).json.resource.kubernetes_service_v1.client.spec.type).toBe('LoadBalancer');
+    expect(buildPlan(parseClusterSpec(direct)).warnings.map((w) => w.id)).not.toContain('listeners-inside-only');
+  });
+});
