@@ -92,7 +92,7 @@ export const loadBalancerHealthCheckSpec = z
   });
 
 /** Nginx open source has no active checks: passive failure accounting per server. */
-export const loadBalancerPassiveCheckSpec = z.object({
+export const loadBalancerPassiveCheckSpec = z.strictObject({
   /**
    * Failed connection attempts within failTimeoutSeconds before nginx skips the server.
    * @default 2
@@ -136,7 +136,7 @@ export const loadBalancerPortsSpec = z
     message: 'amqp, management, stats and prometheus ports must all differ',
   });
 
-const loadBalancerObject = z.object({
+const loadBalancerObject = z.strictObject({
   /**
    * Which proxy to put in front of the nodes. `none` leaves the nodes reachable directly.
    * @default 'haproxy' -- active AMQP-level checks; nginx open source only has passive checks.

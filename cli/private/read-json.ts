@@ -6,7 +6,7 @@ export function readJsonFile<T>(file: string, what: string): T {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
   } catch (e) {
-    if (e instanceof SyntaxError) throw new UsageError(`${file} is not valid JSON (${e.message}); it should be ${what}: synthesize again or give another directory`);
+    if ((e as Error | undefined)?.name === 'SyntaxError') throw new UsageError(`${file} is not valid JSON (${(e as Error).message}); it should be ${what}: synthesize again or give another directory`);
     throw e;
   }
 }

@@ -23,7 +23,8 @@ const FS_PROBLEMS: Readonly<Record<string, string>> = {
 /** The message for a file-system error on a user's path, or undefined when it is not one. */
 export function fileSystemProblem(e: unknown): string | undefined {
   const err = e as NodeJS.ErrnoException & { dest?: string };
-  if (!(e instanceof Error) || typeof err.code !== 'string' || typeof err.syscall !== 'string') return undefined;
+  // No instanceof Error: errors of node's fs come from another realm under jest's vm.
+  if (e === null || typeof e !== 'object' || typeof err.code !== 'string' || typeof err.syscall !== 'string') return undefined;
   const why = FS_PROBLEMS[err.code];
   if (why === undefined) return undefined;
   const where = err.dest !== undefined && err.code !== 'ENOENT' ? `${err.path} -> ${err.dest}` : (err.path ?? '(path)');

@@ -55,10 +55,11 @@ export function parseSpecText(text: string, file: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: MAX_SPEC_ALIASES });
   } catch (e) {
-    if (e instanceof ReferenceError) {
+    if ((e as Error | undefined)?.name === 'ReferenceError') {
       // yaml throws ReferenceError for an alias bomb ("Excessive alias count") and for an unknown alias.
-      const bomb = /alias count/i.test(e.message);
-      throw problem(file, bomb ? `expands aliases (*name) more than ${MAX_SPEC_ALIASES} times; write the values out or use fewer aliases` : `not valid YAML: ${e.message}`);
+      const message = (e as Error).message;
+      const bomb = /alias count/i.test(message);
+      throw problem(file, bomb ? `expands aliases (*name) more than ${MAX_SPEC_ALIASES} times; write the values out or use fewer aliases` : `not valid YAML: ${message}`);
     }
     throw e;
   }

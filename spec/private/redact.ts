@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import type { SpecIssue } from '../errors';
 
 /** Marker shown instead of a value that is, or may hold, a secret. */
@@ -25,12 +26,16 @@ export const SECRET_RULES: ReadonlyArray<{ readonly test: (path: string, message
 /** Field names that hold secrets. */
 const SECRET_KEY = /pass(word|wd|phrase)?|pwd|secret|cookie|token|credential|api[-_]?key|private[-_]?key/i;
 
-/** `scheme://user:password@` or `user:password@` at the start of a host: the password part. */
-const URI_USERINFO = /((?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^\s:@/'"]*):([^\s@/'"]*)@/g;
+/**
+ * `user:password@` (after an optional `scheme://`): the password part. Matched with RE2, linear
+ * in the text: the backtracking equivalent took minutes on a 900 kB string without `@`.
+ */
+const URI_USERINFO = RE2JS.compile(`([^\\s:@/'"]*):[^\\s@/'"]*@`);
 
 /** Replaces the password of every URI userinfo in `text` with `***`. */
 export function maskUserinfo(text: string): string {
-  return text.replace(URI_USERINFO, (_m, user: string) => `${user}:***@`);
+  if (!text.includes('@')) return text;
+  return URI_USERINFO.matcher(text).replaceAll('$1:***@');
 }
 
 /** True for the shapes of a secret *source*, which name no secret: `{ variable: NAME }`, `{ generate: { length: N } }`. */
