@@ -5,6 +5,8 @@ import { monitoringSpec } from './monitoring';
 import { rabbitmqSpec } from './rabbitmq';
 import { generatedSecret, secretSource } from './secret';
 import { sizeSchema } from './size';
+import { networkPolicySpec } from './network-policy';
+import { tlsSpec } from './tls';
 import { topologySpec } from './topology';
 
 const port = z.number().int().min(1, { error: 'must be a TCP port 1-65535' }).max(65535, { error: 'must be a TCP port 1-65535' });
@@ -91,6 +93,10 @@ export const clusterSpec = z.strictObject({
   topology: topologySpec.prefault({}),
   /** Prometheus scrape config and alert rules (rendered under `monitoring/`). @default - per-node scrape every 15 s, alert rules on */
   monitoring: monitoringSpec.prefault({}),
+  /** TLS for AMQP, management, Prometheus and (optionally) inter-node traffic. @default - off */
+  tls: tlsSpec.prefault({}),
+  /** Kubernetes NetworkPolicy: who may reach the nodes. @default - on: only the cluster's own pods and the peers named */
+  networkPolicy: networkPolicySpec.prefault({}),
 });
 
 /** Open-files limit of a Docker node container when the spec sets none. */

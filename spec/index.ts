@@ -9,5 +9,8 @@ export * from './parse';
 export * from './rabbitmq';
 export * from './secret';
 export * from './size';
+export * from './network-policy';
+export * from './tls';
+export * from './tls-files';
 export * from './topology';
 export * from './version';

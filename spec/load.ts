@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import type { ClusterSpec } from './cluster';
 import { SpecError } from './errors';
 import { parseClusterSpec } from './parse';
+import { checkTlsFiles } from './tls-files';
 
 /** Folder of example and user environments, relative to the project root. */
 export const ENVIRONMENTS_DIR = 'environments';
@@ -30,7 +31,8 @@ export function loadSpecFile(file: string): LoadedSpec {
     throw new SpecError(file, doc.errors.map((e) => ({ path: '', value: undefined, message: `not valid YAML/JSON: ${e.message.split('\n')[0]}` })));
   }
   const env = path.basename(file).replace(/\.(ya?ml|json)$/, '');
-  return { env, file, spec: parseClusterSpec(doc.toJS(), file) };
+  // TLS files are relative to the spec file and checked here (the parser itself reads no files).
+  return { env, file, spec: checkTlsFiles(parseClusterSpec(doc.toJS(), file), path.dirname(path.resolve(file)), file) };
 }
 
 /** The spec files of every environment in `dir`, sorted by name. */

@@ -6,6 +6,7 @@ import { rawStringIssues, redactIssue } from './private/raw-strings';
 import { fromZodIssues } from './private/zod-issues';
 import { topologyIssues } from './topology';
 import { kubernetesSpecIssues } from './kubernetes';
+import { tlsSpecIssues } from './tls';
 
 /**
  * Validates a cluster spec and resolves its defaults. Throws one SpecError that lists every
@@ -54,5 +55,6 @@ function crossFieldIssues(spec: ClusterSpec): SpecIssue[] {
   }
   issues.push(...topologyIssues(spec));
   issues.push(...kubernetesSpecIssues(spec));
+  issues.push(...tlsSpecIssues(spec));
   return issues;
 }
