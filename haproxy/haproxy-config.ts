@@ -8,7 +8,7 @@
 import { assertRenderableLoadBalancerInput, type LoadBalancerRenderInput } from '../plan/load-balancer';
 import { amqpTcpCheckLines } from './private/amqp-check';
 import { defaultServerResolutionLines, resolversSection, targetGlobalLines } from './private/target';
-import { bindTls, managementMode, serverTls } from './private/tls';
+import { bindTls, managementMode, serverTls, tlsGlobalLines } from './private/tls';
 import { bindAddress, flatten, type Lines, section, secs } from './private/text';
 
 /** Proxy names, fixed so stats, logs and metrics keep their labels across renders. */
@@ -66,6 +66,7 @@ export function renderHaproxyConfig(input: LoadBalancerRenderInput): string {
       '# No global maxconn: HAProxy derives it from the file descriptor limit it gets. A fixed value',
       '# needing more fds than the hard limit aborts start-up ("Cannot raise FD limit"; seen on 2.6.12).',
       targetGlobalLines(target, input.runtimeDir),
+      tlsGlobalLines(tls, target),
     ]),
     ...resolversSection(target),
     ...section('defaults', [

@@ -1,5 +1,6 @@
 import { LocalBackend, TerraformStack } from 'cdktf';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Construct } from 'constructs';
 import { ClusterOutputs } from '../constructs/outputs/cluster-outputs';
 import { ClusterSecrets } from '../constructs/secrets/cluster-secrets';
@@ -37,6 +38,8 @@ export class RabbitMqClusterStack extends TerraformStack {
     // hashicorp/random only when a secret is generated: a stack whose secrets all come from
     // variables needs no provider beyond its target's.
     if (this.plan.secrets.some((s) => 'generate' in s.source)) new RandomProvider(this, 'random');
+    // hashicorp/tls only when certificates are generated.
+    if (this.plan.tls?.source.kind === 'generate') new TlsProvider(this, 'tls');
 
     const secrets = new ClusterSecrets(this, 'secrets', { secrets: this.plan.secrets });
     const secretToken = secrets.token.bind(secrets);

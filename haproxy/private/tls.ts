@@ -4,7 +4,7 @@
  * name every node certificate carries). Terminate: the frontends present the load balancer's
  * certificate, and the proxy opens a verified TLS connection to the node.
  */
-import type { LoadBalancerTlsInput } from '../../plan/load-balancer';
+import type { LoadBalancerTarget, LoadBalancerTlsInput } from '../../plan/load-balancer';
 
 /** Client-certificate keywords of a terminating `bind` line. */
 function clientVerify(tls: LoadBalancerTlsInput): string {
@@ -38,4 +38,13 @@ export function serverTls(tls: LoadBalancerTlsInput | undefined, checkedPortIsTl
 /** Frontend/backend mode of the management proxy: TCP when TLS passes through, HTTP otherwise. */
 export function managementMode(tls: LoadBalancerTlsInput | undefined): 'tcp' | 'http' {
   return tls?.mode === 'passthrough' && tls.managementTls ? 'tcp' : 'http';
+}
+
+/**
+ * `global` lines for TLS in a container: the TLS files are owner-only (root), so HAProxy starts as
+ * root, reads them, binds, and then runs as the image's `haproxy` user.
+ */
+export function tlsGlobalLines(tls: LoadBalancerTlsInput | undefined, target: LoadBalancerTarget): string[] {
+  if (!tls || target === 'local') return [];
+  return ['# TLS files are root-only: read them at start, then drop to the unprivileged user.', 'user haproxy', 'group haproxy'];
 }
