@@ -26,7 +26,7 @@ export function tlsWarnings(spec: ClusterSpec): PlanWarning[] {
   const tls = spec.tls;
   if (!tls.enabled) return w;
   if ('generate' in tls.certificates) {
-    w.push({ id: 'tls-generated-keys-in-state', path: 'tls.certificates.generate', message: 'private keys of generated certificates are stored in Terraform state: for non-production; use files or a Secret in production' });
+    w.push({ id: 'tls-generated-keys-in-state', path: 'tls.certificates.generate', message: 'private keys of generated certificates are stored in Terraform state: for non-production; use { files: { caFile, certFile, keyFile } } in production' });
   }
   if (!tls.interNode) {
     w.push({ id: 'inter-node-clear', path: 'tls.interNode', message: 'Erlang distribution (where the cookie grants code execution) stays unencrypted; set tls.interNode: true' });

@@ -5,7 +5,6 @@ import { monitoringSpec } from './monitoring';
 import { rabbitmqSpec } from './rabbitmq';
 import { generatedSecret, secretSource } from './secret';
 import { sizeSchema } from './size';
-import { networkPolicySpec } from './network-policy';
 import { tlsSpec } from './tls';
 import { topologySpec } from './topology';
 
@@ -95,8 +94,6 @@ export const clusterSpec = z.strictObject({
   monitoring: monitoringSpec.prefault({}),
   /** TLS for AMQP, management, Prometheus and (optionally) inter-node traffic. @default - off */
   tls: tlsSpec.prefault({}),
-  /** Kubernetes NetworkPolicy: who may reach the nodes. @default - on: only the cluster's own pods and the peers named */
-  networkPolicy: networkPolicySpec.prefault({}),
 });
 
 /** Open-files limit of a Docker node container when the spec sets none. */

@@ -9,7 +9,6 @@ export * from './parse';
 export * from './rabbitmq';
 export * from './secret';
 export * from './size';
-export * from './network-policy';
 export * from './tls';
 export * from './tls-files';
 export * from './topology';

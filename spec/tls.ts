@@ -122,6 +122,9 @@ export function tlsSpecIssues(spec: ClusterSpec): SpecIssue[] {
   const tls = spec.tls;
   const out: SpecIssue[] = [];
   if (!tls.enabled) return out;
+  if (spec.target === 'kubernetes') {
+    out.push({ path: 'tls.enabled', value: true, message: 'TLS is not available for the kubernetes target yet (certificates mounted from Secrets and the NetworkPolicy are not built); use target docker or rmq-ha local, or set tls.enabled: false' });
+  }
   if ('secret' in tls.certificates && spec.target !== 'kubernetes') {
     out.push({ path: 'tls.certificates.secret', value: tls.certificates.secret, message: 'a Secret exists only on Kubernetes; on docker use { files: { caFile, certFile, keyFile } } or { generate: {} }' });
   }
