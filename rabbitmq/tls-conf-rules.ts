@@ -41,6 +41,15 @@ function tlsPorts(node: NodeAddress): NonNullable<NodeAddress['tlsPorts']> {
   return node.tlsPorts;
 }
 
+/** An HTTPS listener of a plugin (`management.ssl`, `prometheus.ssl`): interface on loopback runs, port, options. */
+function httpsLines(prefix: string, ctx: ConfContext, tls: TlsPlan, port: number): Lines {
+  return [
+    ...(ctx.node.listenAddress ? ([[`${prefix}.ip`, str(ctx.node.listenAddress)]] as Lines) : []),
+    [`${prefix}.port`, int(port)],
+    ...optionLines(prefix, ctx, tls),
+  ];
+}
+
 /** The TLS rules, rendered right after the plain listeners. */
 export const TLS_CONF_RULES: readonly ConfRule[] = [
   {
@@ -59,30 +68,12 @@ export const TLS_CONF_RULES: readonly ConfRule[] = [
   {
     id: 'tls-management',
     reason: 'Management UI and HTTP API over HTTPS with the node certificate (plain HTTP off when TLS is required).',
-    lines: (ctx) => {
-      const tls = ctx.tls;
-      if (!tls?.management) return [];
-      const p = tlsPorts(ctx.node);
-      return [
-        ...(ctx.node.listenAddress ? ([['management.ssl.ip', str(ctx.node.listenAddress)]] as Lines) : []),
-        ['management.ssl.port', int(p.management)],
-        ...optionLines('management.ssl', ctx, tls),
-      ];
-    },
+    lines: (ctx) => (ctx.tls?.management ? httpsLines('management.ssl', ctx, ctx.tls, tlsPorts(ctx.node).management) : []),
   },
   {
     id: 'tls-prometheus',
     reason: 'Prometheus endpoint over HTTPS (rabbitmq_prometheus has prometheus.ssl.* on every supported line).',
-    lines: (ctx) => {
-      const tls = ctx.tls;
-      if (!tls?.prometheus) return [];
-      const p = tlsPorts(ctx.node);
-      return [
-        ...(ctx.node.listenAddress ? ([['prometheus.ssl.ip', str(ctx.node.listenAddress)]] as Lines) : []),
-        ['prometheus.ssl.port', int(p.prometheus)],
-        ...optionLines('prometheus.ssl', ctx, tls),
-      ];
-    },
+    lines: (ctx) => (ctx.tls?.prometheus ? httpsLines('prometheus.ssl', ctx, ctx.tls, tlsPorts(ctx.node).prometheus) : []),
   },
 ];
 
