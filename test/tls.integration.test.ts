@@ -82,13 +82,15 @@ describe.each([
   ['haproxy', 'passthrough'],
   ['nginx', 'terminate'],
 ] as const)('3 nodes with TLS and inter-node TLS behind %s (%s)', (lb, mode) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rmq-tls-${lb}-`));
+  let dir: string;
   let up: UpJson;
   let password: string;
   let nodePorts: number[];
   let lbPort: number;
 
   beforeAll(() => {
+    // Made here, not at collection time: a filtered run (-t) skips afterAll and would leave it behind.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `rmq-tls-${lb}-`));
     const r = cli(['local', 'up', '--spec', writeSpec(dir, lb, mode), '--dir', path.join(dir, 'run'), '--json', '--timeout', '150']);
     if (r.code !== 0) throw new Error(`local up failed (${r.code}): ${r.stderr}`);
     up = JSON.parse(r.stdout) as UpJson;
