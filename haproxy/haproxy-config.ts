@@ -8,6 +8,7 @@
 import { assertRenderableLoadBalancerInput, type LoadBalancerRenderInput } from '../plan/load-balancer';
 import { amqpTcpCheckLines } from './private/amqp-check';
 import { defaultServerResolutionLines, resolversSection, targetGlobalLines } from './private/target';
+import { bindTls, managementMode, serverTls, tlsGlobalLines } from './private/tls';
 import { bindAddress, flatten, type Lines, section, secs } from './private/text';
 
 /** Proxy names, fixed so stats, logs and metrics keep their labels across renders. */
@@ -48,8 +49,9 @@ export function renderHaproxyConfig(input: LoadBalancerRenderInput): string {
   if (input.settings.kind !== 'haproxy') {
     throw new Error(`renderHaproxyConfig needs settings.kind 'haproxy' (got '${input.settings.kind}')`);
   }
-  const { settings: lb, backends, target } = input;
+  const { settings: lb, backends, target, tls } = input;
   const n = HAPROXY_PROXY_NAMES;
+  const mgmtMode = managementMode(tls);
   const hc = lb.healthCheck;
   const checkTiming = `check inter ${secs(hc.interSeconds)} fastinter ${secs(hc.fastInterSeconds)} downinter ${secs(hc.interSeconds)} fall ${hc.fall} rise ${hc.rise}`;
 
@@ -64,6 +66,7 @@ export function renderHaproxyConfig(input: LoadBalancerRenderInput): string {
       '# No global maxconn: HAProxy derives it from the file descriptor limit it gets. A fixed value',
       '# needing more fds than the hard limit aborts start-up ("Cannot raise FD limit"; seen on 2.6.12).',
       targetGlobalLines(target, input.runtimeDir),
+      tlsGlobalLines(tls, target),
     ]),
     ...resolversSection(target),
     ...section('defaults', [
@@ -89,7 +92,7 @@ export function renderHaproxyConfig(input: LoadBalancerRenderInput): string {
       defaultServerResolutionLines(target),
     ]),
     ...section(`frontend ${n.amqpFrontend}`, [
-      `bind ${bindAddress(lb.bindAddress, lb.ports.amqp)}`,
+      `bind ${bindAddress(lb.bindAddress, lb.ports.amqp)}${bindTls(tls)}`,
       'mode tcp',
       'option tcplog',
       '# TCP keepalive towards clients (OS timers): detects vanished peers; does not reset the idle timeout.',
@@ -102,7 +105,7 @@ export function renderHaproxyConfig(input: LoadBalancerRenderInput): string {
       'balance leastconn',
       '# TCP keepalive towards the nodes.',
       'option srvtcpka',
-      amqpTcpCheckLines(sharedPort(backends.map((b) => b.amqpPort))),
+      amqpTcpCheckLines(sharedPort(backends.map((b) => b.amqpPort)), tls),
       '# A refusing node is DOWN after about inter + (fall - 1) x fastinter, a hung one after about',
       '# inter + fall x "timeout check" + (fall - 1) x fastinter. A check connects within',
       '# min("timeout connect", inter): a killed container whose address vanished costs at most inter per check.',
@@ -112,20 +115,24 @@ export function renderHaproxyConfig(input: LoadBalancerRenderInput): string {
       '# on-marked-down: cut the clients of a node that failed its checks so they reconnect elsewhere;',
       '# slowstart: a recovered node (with 0 connections) would otherwise attract every reconnect at once.',
       `default-server ${checkTiming} slowstart ${secs(SLOWSTART_SECONDS)} on-marked-down shutdown-sessions`,
-      backends.map((b) => `server ${b.name} ${b.host}:${b.amqpPort} port ${b.prometheusPort}`),
+      backends.map((b) => `server ${b.name} ${b.host}:${b.amqpPort} port ${b.prometheusPort}${serverTls(tls, tls?.prometheusTls ?? false)}`),
     ]),
     ...section(`frontend ${n.managementFrontend}`, [
-      `bind ${bindAddress(lb.bindAddress, lb.ports.management)}`,
-      'mode http',
-      'option httplog',
-      'option forwardfor',
-      `timeout client ${secs(HTTP_CLIENT_TIMEOUT_SECONDS)}`,
-      '# Complete request headers within 10 s (slow-header clients do not hold connections).',
-      `timeout http-request ${secs(HTTP_REQUEST_TIMEOUT_SECONDS)}`,
+      `bind ${bindAddress(lb.bindAddress, lb.ports.management)}${bindTls(tls)}`,
+      `mode ${mgmtMode}`,
+      mgmtMode === 'tcp'
+        ? ['# TLS passes through to the nodes: HAProxy sees no HTTP here.', 'option tcplog', `timeout client ${secs(HTTP_CLIENT_TIMEOUT_SECONDS)}`]
+        : [
+            'option httplog',
+            'option forwardfor',
+            `timeout client ${secs(HTTP_CLIENT_TIMEOUT_SECONDS)}`,
+            '# Complete request headers within 10 s (slow-header clients do not hold connections).',
+            `timeout http-request ${secs(HTTP_REQUEST_TIMEOUT_SECONDS)}`,
+          ],
       `default_backend ${n.managementBackend}`,
     ]),
     ...section(`backend ${n.managementBackend}`, [
-      'mode http',
+      `mode ${mgmtMode}`,
       '# Any node serves the UI and API (basic auth on every request): no stickiness needed.',
       '# HAProxy forwards the path as sent, so %2F (the default vhost) is not decoded.',
       'balance roundrobin',
@@ -138,7 +145,7 @@ export function renderHaproxyConfig(input: LoadBalancerRenderInput): string {
       '# State changes are printed to stderr once; not logged a second time.',
       'no log',
       `default-server ${checkTiming}`,
-      backends.map((b) => `server ${b.name} ${b.host}:${b.managementPort}`),
+      backends.map((b) => `server ${b.name} ${b.host}:${b.managementPort}${serverTls(tls, tls?.managementTls ?? false)}`),
     ]),
     ...section(`frontend ${n.statsFrontend}`, [
       `bind ${bindAddress(lb.bindAddress, lb.ports.stats)}`,

@@ -10,6 +10,7 @@
 import { assertRenderableLoadBalancerInput, type LoadBalancerRenderInput } from '../plan/load-balancer';
 import { DEBIAN_STREAM_MODULE, nginxPaths, runtimeResolver } from './private/target';
 import { block, flatten, hostPort, type Lines, secs } from './private/text';
+import { listenTls, managementInStream, managementStreamBlocks, terminateLines } from './private/tls';
 
 /** Upstream names, fixed so logs keep their labels across renders. */
 export const NGINX_UPSTREAM_NAMES = {
@@ -127,8 +128,9 @@ function streamBody(input: LoadBalancerRenderInput, accessLog: string, resolver:
     '',
     block('server', [
       '# so_keepalive: TCP keepalive towards clients (OS timers) to notice vanished peers.',
-      `listen ${hostPort(input.settings.bindAddress, lb.ports.amqp)} so_keepalive=on;`,
+      `listen ${hostPort(input.settings.bindAddress, lb.ports.amqp)}${listenTls(input.tls)} so_keepalive=on;`,
       `proxy_pass ${u.amqp};`,
+      terminateLines(input.tls, 'stream'),
       '# Give up on an unreachable node quickly and try the next one (default 60s).',
       `proxy_connect_timeout ${secs(lb.connectTimeoutSeconds)};`,
       `# Idle timeout, above the AMQP heartbeat (${input.heartbeatSeconds} s) whose frames keep idle connections alive.`,
@@ -141,6 +143,7 @@ function streamBody(input: LoadBalancerRenderInput, accessLog: string, resolver:
       '# TCP keepalive towards the nodes.',
       'proxy_socket_keepalive on;',
     ]),
+    managementInStream(input.tls) && managementStreamBlocks(input, passive, r.zone && `zone rabbitmq_management_tls ${UPSTREAM_ZONE_SIZE};`, r.suffix),
   ];
 }
 
@@ -163,6 +166,7 @@ function httpBody(input: LoadBalancerRenderInput, paths: ReturnType<typeof nginx
       `scgi_temp_path ${temp.scgi};`,
     ],
     r.lines,
+    !managementInStream(input.tls) && [
     '',
     block(`upstream ${u.management}`, [
       r.zone && `zone ${u.management} ${UPSTREAM_ZONE_SIZE};`,
@@ -172,14 +176,15 @@ function httpBody(input: LoadBalancerRenderInput, paths: ReturnType<typeof nginx
     ]),
     '',
     block('server', [
-      `listen ${hostPort(lb.bindAddress, lb.ports.management)};`,
+      `listen ${hostPort(lb.bindAddress, lb.ports.management)}${listenTls(input.tls)};`,
+      terminateLines(input.tls, 'http'),
       '# Definition imports (POST /api/definitions) are large; RabbitMQ itself accepts up to 20 MiB.',
       `client_max_body_size ${MANAGEMENT_MAX_BODY};`,
       '',
       block('location /', [
         '# No URI part after the upstream name: the request URI is passed unchanged, so %2F',
         '# (the default vhost "/") reaches RabbitMQ undecoded.',
-        `proxy_pass http://${u.management};`,
+        `proxy_pass ${input.tls?.managementTls ? 'https' : 'http'}://${u.management};`,
         '# HTTP/1.1 with an empty Connection header lets the upstream keepalive pool work.',
         'proxy_http_version 1.1;',
         'proxy_set_header Connection "";',
@@ -194,6 +199,7 @@ function httpBody(input: LoadBalancerRenderInput, paths: ReturnType<typeof nginx
         `proxy_next_upstream_tries ${lb.retries + 1};`,
       ]),
     ]),
+    ],
     '',
     block('server', [
       '# Load balancer status (stub_status), readable from loopback only.',

@@ -18,12 +18,21 @@ export interface NodeAddress {
   readonly managementPort: number;
   readonly prometheusPort: number;
   readonly distPort: number;
+  /** TLS listener ports (used only when the spec turns TLS on). @default - none (local runs without TLS) */
+  readonly tlsPorts?: NodeTlsPorts;
   /** Interface every listener binds to; undefined binds all interfaces of the container/pod. */
   readonly listenAddress?: string;
   /** Directory holding rabbitmq.conf, enabled_plugins and definitions.json on the node. */
   readonly configDir: string;
   /** Name of the main config file inside configDir. */
   readonly configFileName: string;
+}
+
+/** Ports of a node's TLS listeners. */
+export interface NodeTlsPorts {
+  readonly amqps: number;
+  readonly management: number;
+  readonly prometheus: number;
 }
 
 export interface AddressTable {
@@ -38,8 +47,14 @@ export function definitionsPath(node: NodeAddress): string {
   return `${node.configDir}/definitions.json`;
 }
 
-function standardPorts(): Pick<NodeAddress, 'amqpPort' | 'managementPort' | 'prometheusPort' | 'distPort'> {
-  return { amqpPort: PORTS.amqp, managementPort: PORTS.management, prometheusPort: PORTS.prometheus, distPort: PORTS.dist };
+function standardPorts(): Pick<NodeAddress, 'amqpPort' | 'managementPort' | 'prometheusPort' | 'distPort' | 'tlsPorts'> {
+  return {
+    amqpPort: PORTS.amqp,
+    managementPort: PORTS.management,
+    prometheusPort: PORTS.prometheus,
+    distPort: PORTS.dist,
+    tlsPorts: { amqps: PORTS.amqps, management: PORTS.managementTls, prometheus: PORTS.prometheusTls },
+  };
 }
 
 /** Docker: one container per node on the cluster network; the container name is the host name. */
@@ -93,6 +108,8 @@ export interface LocalNodePorts {
   readonly managementPort: number;
   readonly prometheusPort: number;
   readonly distPort: number;
+  /** TLS listener ports, when the spec turns TLS on. */
+  readonly tlsPorts?: NodeTlsPorts;
 }
 
 /**

@@ -4,6 +4,8 @@ import type { ClusterSpec } from '../spec/cluster';
 import type { AddressTable } from './addresses';
 import { makeFile, secretPlaceholder, type RenderedFile } from './files';
 import type { LoadBalancerRenderInput } from './load-balancer';
+import type { TlsPlan } from './tls';
+import { withLoadBalancerTls } from './tls-load-balancer';
 
 /** User of the load balancer's status page (password: the `lb_stats_password` secret). */
 export const LB_STATS_USER = 'operator';
@@ -24,10 +26,10 @@ export interface LoadBalancerPlan {
  * Renders the load balancer for an address table; undefined when the spec asks for none.
  * @param runtimeDir local runs only: where the proxy's config, pid and logs go
  */
-export function planLoadBalancer(spec: ClusterSpec, addresses: AddressTable, runtimeDir?: string): LoadBalancerPlan | undefined {
+export function planLoadBalancer(spec: ClusterSpec, addresses: AddressTable, runtimeDir?: string, tls?: TlsPlan): LoadBalancerPlan | undefined {
   const lb = spec.loadBalancer;
   if (lb.kind === 'none') return undefined;
-  const input: LoadBalancerRenderInput = {
+  const plain: LoadBalancerRenderInput = {
     clusterName: spec.name,
     backends: addresses.nodes.map((n) => ({
       name: n.shortName,
@@ -46,6 +48,7 @@ export function planLoadBalancer(spec: ClusterSpec, addresses: AddressTable, run
     runtimeDir,
     statsCredentials: { user: LB_STATS_USER, passwordRef: secretPlaceholder('lb_stats_password') },
   };
+  const input = withLoadBalancerTls(plain, spec, addresses, tls);
   const text = lb.kind === 'haproxy' ? renderHaproxyConfig(input) : renderNginxConfig(input);
   const path = addresses.target === 'local' ? `${runtimeDir}/${CONFIG_NAMES[lb.kind]}` : CONFIG_PATHS[lb.kind];
   return { kind: lb.kind, image: lb.image!, config: makeFile(CONFIG_NAMES[lb.kind], path, text), input };

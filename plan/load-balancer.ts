@@ -25,6 +25,29 @@ export interface LoadBalancerBackend {
   readonly prometheusPort: number;
 }
 
+/**
+ * TLS at the load balancer. The backends' ports are then their TLS listeners, and the
+ * `settings.ports.amqp`/`management` listeners serve AMQPS and HTTPS.
+ */
+export interface LoadBalancerTlsInput {
+  /** `passthrough`: bytes forwarded to the node's TLS listener; `terminate`: own certificate, verified TLS to the node. */
+  readonly mode: 'passthrough' | 'terminate';
+  /** CA that node certificates are verified against (health checks, re-encryption). */
+  readonly caFile: string;
+  /** The proxy's own certificate and key (terminate), and both in one file (HAProxy `crt`). */
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly combinedFile: string;
+  /** Name every node certificate carries, checked when the proxy connects to a node over TLS. */
+  readonly nodeName: string;
+  /** The nodes' management listener is HTTPS. */
+  readonly managementTls: boolean;
+  /** The nodes' Prometheus listener (the health check's port) is HTTPS. */
+  readonly prometheusTls: boolean;
+  /** Client certificates asked for at a terminating proxy (and presented by it to the nodes). */
+  readonly clientCertificates: 'none' | 'optional' | 'required';
+}
+
 /** Everything a renderer needs; the same input renders the same text. */
 export interface LoadBalancerRenderInput {
   /** Cluster name, written into the header comment and the stats realm. */
@@ -58,6 +81,8 @@ export interface LoadBalancerRenderInput {
    * later (never a literal password); renderers copy it verbatim into the config text.
    */
   readonly statsCredentials: { readonly user: string; readonly passwordRef: string };
+  /** TLS; undefined when TLS is off. */
+  readonly tls?: LoadBalancerTlsInput;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;

@@ -14,7 +14,7 @@ export interface PlanFile {
 export function planFiles(plan: ClusterPlan): PlanFile[] {
   const files: PlanFile[] = [];
   for (const n of plan.nodes) {
-    for (const f of [n.config, n.enabledPlugins, n.definitions]) {
+    for (const f of [n.config, n.enabledPlugins, n.definitions, ...(n.interNodeTlsConfig ? [n.interNodeTlsConfig] : [])]) {
       files.push({ path: `nodes/${n.address.shortName}/${f.name}`, content: f.content });
     }
   }

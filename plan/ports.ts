@@ -6,4 +6,10 @@ export const PORTS = {
   prometheus: 15692,
   /** Erlang distribution (inter-node). */
   dist: 25672,
+  /** AMQP 0-9-1 over TLS. */
+  amqps: 5671,
+  /** Management UI and HTTP API over HTTPS. */
+  managementTls: 15671,
+  /** Prometheus endpoint over HTTPS. */
+  prometheusTls: 15691,
 } as const;

@@ -26,10 +26,14 @@ TERRAFORM_COMMIT=35645b8fca68
 # #759, fixed by #771 in 3.7.0; the proxy refuses the 3.7.0 to 4.5.0 release commits.)
 # random 3.7.2 and kubernetes 2.38.0: the proxy refuses their release commits (403 "This module
 # version is not available"); their go.mod module paths make v2+/v3+ tags no valid Go versions.
+# tls 4.1.0 (what @cdktf/provider-tls 11.0.1 names): the proxy serves its release commit eefba144662d
+# (2025-04-23) as the pseudo-version below; it refuses v4.1.0 itself (403, no valid Go version) and
+# the newest commit d72d90e1b47b (2026-04-28, 403 "This module version is not available").
 PROVIDERS=(
   "docker kreuzwerker 4.6.0 github.com/kreuzwerker/terraform-provider-docker v0.0.0-20260916201441-96d331c98ff4 main.version"
   "random hashicorp 3.7.2 github.com/hashicorp/terraform-provider-random v1.3.2-0.20250422105519-bc2ddb552b46 -"
   "kubernetes hashicorp 2.38.0 github.com/hashicorp/terraform-provider-kubernetes v1.13.4-0.20250721172020-be88f4427105 -"
+  "tls hashicorp 4.1.0 github.com/hashicorp/terraform-provider-tls v1.2.1-0.20250423195406-eefba144662d -"
 )
 
 log() { echo "providers: $*" >&2; }

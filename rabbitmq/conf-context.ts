@@ -1,4 +1,5 @@
 import type { AddressTable, NodeAddress } from '../plan/addresses';
+import type { TlsPlan } from '../plan/tls';
 import type { ClusterSpec } from '../spec/cluster';
 import type { RabbitVersion } from '../spec/version';
 import type { ConfValue } from './conf-value';
@@ -11,6 +12,8 @@ export interface ConfContext {
   readonly addresses: AddressTable;
   /** The node this file is for. */
   readonly node: NodeAddress;
+  /** TLS of the plan; undefined when TLS is off. */
+  readonly tls?: TlsPlan;
 }
 
 /** One group of rabbitmq.conf keys, with the reason it exists. */

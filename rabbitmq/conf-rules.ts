@@ -3,6 +3,7 @@ import { definitionsPath } from '../plan/addresses';
 import { atLeast } from '../spec/version';
 import type { ConfContext, ConfRule } from './conf-context';
 import { bool, bytes, float, int, millis, oneOf, str, type ConfValue } from './conf-value';
+import { TLS_CONF_RULES, withoutPlainListeners } from './tls-conf-rules';
 
 type Lines = Array<readonly [string, ConfValue]>;
 
@@ -17,6 +18,28 @@ const PARTITION_MODES = ['ignore', 'pause_minority', 'autoheal'] as const;
 const LOG_LEVELS = ['debug', 'info', 'warning', 'error'] as const;
 
 const inContainer = (ctx: ConfContext): boolean => ctx.addresses.target !== 'local';
+
+/** AMQP, management and Prometheus listeners (and the distribution listener on loopback runs). */
+function plainListenerLines(ctx: ConfContext): Lines {
+  const n = ctx.node;
+  if (!n.listenAddress) {
+    return [
+      ['listeners.tcp.default', int(n.amqpPort)],
+      ['management.tcp.port', int(n.managementPort)],
+      ['prometheus.tcp.port', int(n.prometheusPort)],
+    ];
+  }
+  return [
+    ['listeners.tcp.1', str(`${n.listenAddress}:${n.amqpPort}`)],
+    ['management.tcp.ip', str(n.listenAddress)],
+    ['management.tcp.port', int(n.managementPort)],
+    ['prometheus.tcp.ip', str(n.listenAddress)],
+    ['prometheus.tcp.port', int(n.prometheusPort)],
+    ['distribution.listener.interface', str(n.listenAddress)],
+    ['distribution.listener.port_range.min', int(n.distPort)],
+    ['distribution.listener.port_range.max', int(n.distPort)],
+  ];
+}
 
 /**
  * The rabbitmq.conf rules, in the order they are rendered. RabbitMQ refuses to boot on a key its
@@ -78,27 +101,9 @@ export const CONF_RULES: readonly ConfRule[] = [
   {
     id: 'listeners',
     reason: 'AMQP, management and Prometheus listeners; on loopback runs every listener binds 127.0.0.1 only.',
-    lines: (ctx) => {
-      const n = ctx.node;
-      if (!n.listenAddress) {
-        return [
-          ['listeners.tcp.default', int(n.amqpPort)],
-          ['management.tcp.port', int(n.managementPort)],
-          ['prometheus.tcp.port', int(n.prometheusPort)],
-        ];
-      }
-      return [
-        ['listeners.tcp.1', str(`${n.listenAddress}:${n.amqpPort}`)],
-        ['management.tcp.ip', str(n.listenAddress)],
-        ['management.tcp.port', int(n.managementPort)],
-        ['prometheus.tcp.ip', str(n.listenAddress)],
-        ['prometheus.tcp.port', int(n.prometheusPort)],
-        ['distribution.listener.interface', str(n.listenAddress)],
-        ['distribution.listener.port_range.min', int(n.distPort)],
-        ['distribution.listener.port_range.max', int(n.distPort)],
-      ];
-    },
+    lines: (ctx) => withoutPlainListeners(ctx, plainListenerLines(ctx)),
   },
+  ...TLS_CONF_RULES,
   {
     id: 'guest-loopback-only',
     reason:

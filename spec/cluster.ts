@@ -6,6 +6,7 @@ import { rabbitmqSpec } from './rabbitmq';
 import { generatedSecret, secretSource } from './secret';
 import { sizeSchema } from './size';
 import { stateSpec } from './state';
+import { tlsSpec } from './tls';
 import { topologySpec } from './topology';
 
 const port = z.number().int().min(1, { error: 'must be a TCP port 1-65535' }).max(65535, { error: 'must be a TCP port 1-65535' });
@@ -92,6 +93,8 @@ export const clusterSpec = z.strictObject({
   topology: topologySpec.prefault({}),
   /** Prometheus scrape config and alert rules (rendered under `monitoring/`). @default - per-node scrape every 15 s, alert rules on */
   monitoring: monitoringSpec.prefault({}),
+  /** TLS for AMQP, management, Prometheus and (optionally) inter-node traffic. @default - off */
+  tls: tlsSpec.prefault({}),
   /** Terraform state backend; `{ env: NAME }` values are read at synthesis. @default { backend: local, path: terraform.tfstate } */
   state: stateSpec.default({ backend: 'local', path: 'terraform.tfstate' }),
   /**

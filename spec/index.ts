@@ -10,5 +10,7 @@ export * from './rabbitmq';
 export * from './secret';
 export * from './size';
 export * from './state';
+export * from './tls';
+export * from './tls-files';
 export * from './topology';
 export * from './version';

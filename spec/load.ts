@@ -6,6 +6,7 @@ import { parseSpecText } from './input/parse-yaml';
 import { readSpecText } from './input/read-file';
 import { environmentName, SPEC_EXTENSIONS, STACK_NAME, STACK_NAME_RULE } from './input/stack-name';
 import { parseClusterSpec } from './parse';
+import { checkTlsFiles } from './tls-files';
 
 /** Folder of example and user environments, relative to the project root. */
 export const ENVIRONMENTS_DIR = 'environments';
@@ -29,7 +30,8 @@ export function loadSpecFile(file: string): LoadedSpec {
   if (!STACK_NAME.test(env)) {
     throw new SpecError(file, [{ path: '(file name)', value: env, message: `is the environment (stack) name taken from the file name and ${STACK_NAME_RULE}; rename the file, e.g. to dev.yaml` }]);
   }
-  return { env, file, spec: parseClusterSpec(parseSpecText(text, file), file) };
+  // TLS files are relative to the spec file and checked here (the parser itself reads no files).
+  return { env, file, spec: checkTlsFiles(parseClusterSpec(parseSpecText(text, file), file), path.dirname(path.resolve(file)), file) };
 }
 
 /** The spec files of every environment in `dir`, sorted by name. */

@@ -8,6 +8,7 @@ import { fromZodIssues } from './private/zod-issues';
 import { topologyIssues } from './topology';
 import { kubernetesSpecIssues } from './kubernetes';
 import { inputIssues, stringIssues } from './validate';
+import { tlsSpecIssues } from './tls';
 
 /**
  * Validates a cluster spec and resolves its defaults. Throws one SpecError that lists every
@@ -57,5 +58,6 @@ function crossFieldIssues(spec: ClusterSpec): SpecIssue[] {
   issues.push(...inputIssues(spec));
   issues.push(...topologyIssues(spec));
   issues.push(...kubernetesSpecIssues(spec));
+  issues.push(...tlsSpecIssues(spec));
   return issues;
 }

@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Construct } from 'constructs';
 import { terraformSafe } from '../constructs/private/terraform-text';
 import { ClusterOutputs } from '../constructs/outputs/cluster-outputs';
@@ -43,6 +44,8 @@ export class RabbitMqClusterStack extends TerraformStack {
     // hashicorp/random only when a secret is generated: a stack whose secrets all come from
     // variables needs no provider beyond its target's.
     if (this.plan.secrets.some((s) => 'generate' in s.source)) new RandomProvider(this, 'random');
+    // hashicorp/tls only when certificates are generated.
+    if (this.plan.tls?.source.kind === 'generate') new TlsProvider(this, 'tls');
 
     // What reaches Terraform is the plan with every string escaped (`${` -> `$${`, `%{` -> `%%{`);
     // this.plan stays the plain text that render and review show.

@@ -12,6 +12,7 @@ import { processLiveness, readState } from '../local/state';
 import { stopNodes } from '../local/stop';
 import { clusterStatus, runRabbitCli } from '../local/ctl';
 import { isHarnessLoadBalancer, loadBalancerLaunch, startLoadBalancer } from '../local/load-balancer-process';
+import { localTlsResult, prepareLocalTls, withFreeTlsLoadBalancerPorts, withLocalTlsPorts, type LocalTlsResult } from '../local/tls-material';
 import { waitForNodes } from '../local/wait';
 import { writeFileAtomically } from '../private/atomic-file';
 import { UsageError } from '../private/exit';
@@ -42,6 +43,8 @@ export interface LocalUpResult {
   readonly loadBalancer?: { readonly kind: string; readonly amqpUri: string; readonly managementUrl: string };
   /** `DIR/monitoring/prometheus.yml`: scrape config (and alert rules beside it) for the running nodes. */
   readonly prometheusConfig: string;
+  /** TLS endpoints and the CA to verify them with, when the spec turns TLS on. */
+  readonly tls?: LocalTlsResult;
 }
 
 /**
@@ -74,19 +77,20 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   }
   const version = parseVersion(installedRabbitVersion())!;
   const isFree = async (p: number): Promise<boolean> => !(await isPortOpen(p));
-  const spec = await withFreeLoadBalancerPorts(loaded.spec, isFree);
+  const spec = await withFreeTlsLoadBalancerPorts(await withFreeLoadBalancerPorts(loaded.spec, isFree), isFree);
   const note = (text: string): void => {
     process.stderr.write(`${pc.dim(text)}\n`);
   };
   if (formatVersion(version) !== formatVersion(parseVersion(spec.rabbitmq.version)!)) {
     note(`note: rendering for the installed RabbitMQ ${formatVersion(version)}; the spec says ${spec.rabbitmq.version}`);
   }
-  const ports = await localPorts(spec, isFree);
+  const ports = await withLocalTlsPorts(spec, await localPorts(spec, isFree));
   const plan = localPlan(spec, dir, ports, version);
   const secrets = localSecrets(plan);
   fs.mkdirSync(dir, { recursive: true });
   const passwordFile = path.join(dir, PASSWORD_FILE);
   fs.writeFileSync(passwordFile, `${secrets.admin_password}\n`, { mode: 0o600 });
+  const caFile = prepareLocalTls(plan, dir);
   const state = await startRabbitNodes(launchFromPlan(plan, dir, secrets));
   let lb: LocalUpResult['loadBalancer'];
   try {
@@ -101,7 +105,9 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     if (plan.loadBalancer) {
       await startLoadBalancer(dir, loadBalancerLaunch(plan.loadBalancer, secrets));
       const e = loadBalancerEndpoint(spec, 'local')!;
-      lb = { kind: plan.loadBalancer.kind, amqpUri: e.amqpUri, managementUrl: e.managementUrl };
+      lb = plan.tls
+        ? { kind: plan.loadBalancer.kind, amqpUri: `amqps://localhost:${spec.tls.loadBalancer.ports.amqps}`, managementUrl: `${plan.tls.management ? 'https' : 'http'}://localhost:${spec.tls.loadBalancer.ports.management}/` }
+        : { kind: plan.loadBalancer.kind, amqpUri: e.amqpUri, managementUrl: e.managementUrl };
     }
   } catch (e) {
     await stopNodes(dir);
@@ -110,15 +116,23 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   // Prometheus config and rules for these loopback ports: `prometheus --config.file DIR/monitoring/prometheus.yml`.
   for (const f of [plan.monitoring.prometheusConfig, plan.monitoring.alertRules]) if (f) writeFileAtomically(f.path, f.content, 0o644);
   const endpoints = nodeEndpoints(spec, plan.addresses);
+  const tls = caFile ? localTlsResult(plan, caFile) : undefined;
+  // TLS required: the plain listeners do not exist, so the TLS ones are the endpoints.
+  const tlsOnly = tls && plan.tls?.required;
   return {
-    nodes: plan.nodes.map((n) => ({ name: n.address.nodeName, amqpPort: n.address.amqpPort, managementPort: n.address.managementPort })),
-    amqpUris: endpoints.map((e) => e.amqpUri),
-    managementUrls: endpoints.map((e) => e.managementUrl),
+    nodes: plan.nodes.map((n) => ({
+      name: n.address.nodeName,
+      amqpPort: tlsOnly ? n.address.tlsPorts!.amqps : n.address.amqpPort,
+      managementPort: tlsOnly && plan.tls?.management ? n.address.tlsPorts!.management : n.address.managementPort,
+    })),
+    amqpUris: tlsOnly ? tls.amqpsUris.slice(0, plan.nodes.length) : endpoints.map((e) => e.amqpUri),
+    managementUrls: tlsOnly && plan.tls?.management ? tls.managementUrls.slice(0, plan.nodes.length) : endpoints.map((e) => e.managementUrl),
     username: spec.credentials.adminUser,
     passwordFile,
     rabbitmqVersion: formatVersion(version),
     ...(lb ? { loadBalancer: lb } : {}),
     prometheusConfig: plan.monitoring.prometheusConfig.path,
+    ...(tls ? { tls } : {}),
   };
 }
 

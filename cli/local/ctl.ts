@@ -45,6 +45,7 @@ export function runRabbitCli(
     paths,
     distPort: node.distPort,
     epmdPort: state.epmd.port,
+    extraErlArgs: node.erlArgs,
   });
   return runBounded(`${RABBITMQ_BIN_DIR}/${options.tool ?? 'rabbitmqctl'}`, ['-n', node.nodeName, ...args], {
     env,

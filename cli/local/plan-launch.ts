@@ -9,6 +9,7 @@ import { buildPlan, type ClusterPlan } from '../../plan/plan';
 import { isSafeSecretValue, secretValueRule } from '../../plan/secret-values';
 import type { ClusterSpec } from '../../spec/cluster';
 import type { RabbitVersion } from '../../spec/version';
+import { nodeErlArgs } from '../../plan/tls-files';
 import { findFreePorts } from './ports';
 import type { LocalClusterLaunch } from './types';
 
@@ -82,11 +83,13 @@ export function launchFromPlan(plan: ClusterPlan, dir: string, secrets: LocalSec
     cookie: secrets.erlang_cookie,
     nodes: plan.nodes.map((n) => ({
       nodeName: n.address.nodeName,
-      amqpPort: n.address.amqpPort,
+      // The port the node accepts AMQP on (the harness waits for it): AMQPS when plain AMQP is off.
+      amqpPort: plan.tls?.required ? n.address.tlsPorts!.amqps : n.address.amqpPort,
       managementPort: n.address.managementPort,
       prometheusPort: n.address.prometheusPort,
       distPort: n.address.distPort,
       files: { rabbitmqConf: resolve(n.config.content), enabledPlugins: n.enabledPlugins.content, definitions: resolve(n.definitions.content) },
+      ...(nodeErlArgs(plan.tls, n.address.index) ? { erlArgs: nodeErlArgs(plan.tls, n.address.index) } : {}),
     })),
   };
 }

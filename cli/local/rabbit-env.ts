@@ -50,6 +50,8 @@ export interface RabbitEnvInput {
   readonly distPort: number;
   /** Port of the harness's own epmd. */
   readonly epmdPort: number;
+  /** VM arguments added for the node and its CLI tools (inter-node TLS). @default - none */
+  readonly extraErlArgs?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export interface RabbitEnvInput {
  */
 export function rabbitNodeEnv(input: RabbitEnvInput): NodeJS.ProcessEnv {
   const { paths } = input;
+  const extra = input.extraErlArgs ? ` ${input.extraErlArgs}` : '';
   return {
     // Minimal base. UTF-8 locale: the Elixir-based CLI warns and mangles output without one.
     PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -100,10 +103,10 @@ export function rabbitNodeEnv(input: RabbitEnvInput): NodeJS.ProcessEnv {
     // but should one ever start it stays on loopback (epmd always adds ::1 next to 127.0.0.1).
     ERL_EPMD_ADDRESS: LOOPBACK,
     // The distribution listener of the node binds 0.0.0.0 unless told otherwise.
-    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: DIST_ON_LOOPBACK,
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: `${DIST_ON_LOOPBACK}${extra}`,
     // Each CLI call is a hidden Erlang node listening on 35672-35682, on 0.0.0.0 by default
     // (observed with ss). Same restriction.
-    RABBITMQ_CTL_ERL_ARGS: DIST_ON_LOOPBACK,
+    RABBITMQ_CTL_ERL_ARGS: `${DIST_ON_LOOPBACK}${extra}`,
     // Read by every `erl` started with this environment, including the throw-away
     // `erl -sname epmd-starter-N` that rabbit_prelaunch_dist (and rabbit_epmd_monitor) spawn via
     // rabbit_nodes_common:ensure_epmd/0 and which gets none of the RABBITMQ_*_ERL_ARGS.

@@ -124,7 +124,7 @@ function spawnNode(dir: string, epmdPort: number, node: LocalNodeLaunch): LocalN
     // `sh` parent that turns SIGTERM into a clean VM stop, with beam.smp as its child in the group.
     const child = spawn(`${RABBITMQ_BIN_DIR}/rabbitmq-server`, [], {
       cwd: paths.root,
-      env: rabbitNodeEnv({ dir, nodeName: node.nodeName, paths, distPort: node.distPort, epmdPort }),
+      env: rabbitNodeEnv({ dir, nodeName: node.nodeName, paths, distPort: node.distPort, epmdPort, extraErlArgs: node.erlArgs }),
       detached: true,
       stdio: ['ignore', out, err],
     });
@@ -139,6 +139,7 @@ function spawnNode(dir: string, epmdPort: number, node: LocalNodeLaunch): LocalN
       managementPort: node.managementPort,
       prometheusPort: node.prometheusPort,
       distPort: node.distPort,
+      ...(node.erlArgs ? { erlArgs: node.erlArgs } : {}),
     };
   } finally {
     fs.closeSync(out);

@@ -20,6 +20,8 @@ const nodeSchema = z.object({
   managementPort: port,
   prometheusPort: port,
   distPort: port,
+  // Only the inter-node TLS switch (VM arguments from a file could otherwise run code).
+  erlArgs: z.string().regex(/^-proto_dist inet_tls -ssl_dist_optfile \/[^\s"'\\]+$/).optional(),
 });
 
 const loadBalancerSchema = z.object({

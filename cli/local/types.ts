@@ -29,6 +29,11 @@ export interface LocalNodeLaunch {
   readonly distPort: number;
   /** File contents written verbatim under `DIR/nodes/<short>/etc/`. */
   readonly files: LocalNodeFiles;
+  /**
+   * Extra VM arguments for the node and every CLI tool aimed at it (inter-node TLS:
+   * `-proto_dist inet_tls -ssl_dist_optfile PATH`). @default - none
+   */
+  readonly erlArgs?: string;
 }
 
 /** Rendered configuration files of one node (contents, not paths). */
@@ -74,6 +79,8 @@ export interface LocalNodeState {
   readonly prometheusPort: number;
   /** Erlang distribution port on 127.0.0.1. */
   readonly distPort: number;
+  /** Extra VM arguments of the node and its CLI tools (inter-node TLS). @default - none */
+  readonly erlArgs?: string;
 }
 
 /** The harness's own epmd, as recorded in `state.json`. */

@@ -6,6 +6,9 @@ import { ClusterNetwork } from './cluster-network';
 import { LoadBalancerContainer } from './load-balancer-container';
 import { RabbitmqNode } from './rabbitmq-node';
 import { terraformSafe } from '../private/terraform-text';
+import { ClusterCertificates } from '../tls/cluster-certificates';
+import { nodeErlArgs } from '../../plan/tls-files';
+import { loadBalancerTlsPlacement, nodeTlsPlacement } from './tls-placement';
 
 /** Props of DockerCluster. */
 export interface DockerClusterProps {
@@ -33,6 +36,8 @@ export class DockerCluster extends Construct {
     this.network = new ClusterNetwork(this, 'network', { clusterName: plan.spec.name });
     this.image = new Image(this, 'image', { name: plan.image, keepLocally: true });
     this.image.overrideLogicalId('rabbitmq');
+    const tls = plan.tls;
+    const certs = tls ? new ClusterCertificates(this, 'certificates', { clusterName: plan.spec.name, tls }) : undefined;
     this.nodes = plan.nodes.map(
       (node) =>
         new RabbitmqNode(this, `node-${node.address.index}`, {
@@ -41,6 +46,17 @@ export class DockerCluster extends Construct {
           imageId: this.image.imageId,
           networkName: this.network.network.name,
           secretToken: props.secretToken,
+          ...(tls && certs
+            ? {
+                tls: {
+                  placement: nodeTlsPlacement(certs.forNode(node.address.index), tls.nodes[node.address.index].paths, 'rabbitmq'),
+                  erlArgs: nodeErlArgs(tls, node.address.index),
+                  alias: tls.sharedNodeName,
+                  amqpPort: node.address.tlsPorts!.amqps,
+                  managementPort: tls.management ? node.address.tlsPorts!.management : node.address.managementPort,
+                },
+              }
+            : {}),
         }),
     );
     if (plan.loadBalancer) {
@@ -50,6 +66,9 @@ export class DockerCluster extends Construct {
         networkName: this.network.network.name,
         dependsOn: this.nodes.map((n) => n.container),
         secretToken: props.secretToken,
+        ...(tls?.loadBalancer && certs
+          ? { tlsUploads: loadBalancerTlsPlacement(certs.loadBalancer(), tls.loadBalancer.paths, tls.loadBalancer.combinedPath, tls.loadBalancer.mode === 'terminate') }
+          : {}),
       });
     }
   }

@@ -1,4 +1,4 @@
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Container, type ContainerUpload } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import type { SecretName } from '../../plan/files';
@@ -15,6 +15,8 @@ export interface LoadBalancerContainerProps {
   /** Node containers the proxy starts after (names must resolve for nginx at start-up). */
   readonly dependsOn: readonly Container[];
   readonly secretToken: (name: SecretName) => string;
+  /** TLS files of the proxy (owner-only; the proxy starts as root to read them). @default - no TLS */
+  readonly tlsUploads?: ContainerUpload[];
 }
 
 /**
@@ -35,7 +37,8 @@ export class LoadBalancerContainer extends Construct {
     this.image.overrideLogicalId('load_balancer');
     // nginx's status page answers loopback only (requests through a published port come from the
     // bridge gateway and would get 403): it is not published; use docker exec.
-    const published = [ports.amqp, ports.management, ...(lb.kind === 'haproxy' ? [ports.stats] : []), ...(spec.loadBalancer.prometheus ? [ports.prometheus] : [])];
+    const lbPorts = lb.input.settings.ports;
+    const published = [lbPorts.amqp, lbPorts.management, ...(lb.kind === 'haproxy' ? [ports.stats] : []), ...(spec.loadBalancer.prometheus ? [ports.prometheus] : [])];
     this.container = new Container(this, 'container', {
       name,
       hostname: name,
@@ -43,7 +46,9 @@ export class LoadBalancerContainer extends Construct {
       networksAdvanced: [{ name: props.networkName, aliases: [name] }],
       // The image runs the proxy as an unprivileged user: the config (which holds the status-page
       // password) must be readable by it; it never leaves the container.
-      upload: [{ file: lb.config.path, content: toTerraformText(lb.config.content, props.secretToken), permissions: '0444' }],
+      upload: [{ file: lb.config.path, content: toTerraformText(lb.config.content, props.secretToken), permissions: '0444' }, ...(props.tlsUploads ?? [])],
+      // TLS files are root-only: the proxy starts as root (HAProxy then drops to its user; nginx's workers run unprivileged).
+      ...(props.tlsUploads ? { user: 'root' } : {}),
       ports: published.map((p) => ({ internal: p, external: p, ip, protocol: 'tcp' })),
       restart: 'unless-stopped',
       // Open connections get 10 s to finish on `docker stop` and on Terraform's destroy/replace

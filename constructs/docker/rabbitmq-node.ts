@@ -6,6 +6,7 @@ import type { SecretName } from '../../plan/files';
 import { fileDescriptorLimit, type ClusterSpec } from '../../spec/cluster';
 import { publishedRanges } from '../../spec/published-ports';
 import { installStagedScript, placeFiles } from './staged-files';
+import type { TlsPlacement } from './tls-placement';
 
 /** The health check every node container runs (stage 3 of the RabbitMQ health-check guide). */
 export const NODE_HEALTHCHECK = ['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms'];
@@ -56,6 +57,20 @@ export interface RabbitmqNodeProps {
   readonly networkName: string;
   /** Terraform reference of a secret. */
   readonly secretToken: (name: SecretName) => string;
+  /** TLS: material to install, VM arguments (inter-node TLS), the shared network alias, published TLS ports. @default - no TLS */
+  readonly tls?: NodeTlsProps;
+}
+
+/** TLS of one node container. */
+export interface NodeTlsProps {
+  readonly placement: TlsPlacement;
+  /** `-proto_dist inet_tls ...` for the server and the CLI tools, or empty. */
+  readonly erlArgs: string;
+  /** Extra network alias every node carries (the name shared by all node certificates). */
+  readonly alias: string;
+  /** Container ports the published node ports map to (the TLS listeners). */
+  readonly amqpPort: number;
+  readonly managementPort: number;
 }
 
 /**
@@ -83,13 +98,15 @@ export class RabbitmqNode extends Construct {
     this.volume.overrideLogicalId(logical);
 
     const cookie = { name: 'erlang.cookie', path: `${DATA_DIR}/.erlang.cookie`, content: '{{secret:erlang_cookie}}', sensitive: true };
-    const placed = placeFiles([node.config, node.enabledPlugins, node.definitions, cookie], props.secretToken);
+    const tls = props.tls;
+    const placed = placeFiles([node.config, node.enabledPlugins, node.definitions, cookie, ...(node.interNodeTlsConfig ? [node.interNodeTlsConfig] : [])], props.secretToken);
     // Runs as root before docker-entrypoint.sh drops to the rabbitmq user: secret files become
     // readable by rabbitmq only. The CLI (health check, docker exec) finds the cookie through the
     // image's HOME=/var/lib/rabbitmq (and its /root/.erlang.cookie symlink).
     const start = [
       'set -e',
       ...installStagedScript(placed.staged, 'rabbitmq'),
+      ...(tls?.placement.install ?? []),
       'exec docker-entrypoint.sh rabbitmq-server',
     ].join('\n');
 
@@ -98,13 +115,18 @@ export class RabbitmqNode extends Construct {
       hostname: a.shortName,
       image: props.imageId,
       entrypoint: ['/bin/sh', '-c', start],
-      env: [`RABBITMQ_NODENAME=${a.nodeName}`],
-      networksAdvanced: [{ name: props.networkName, aliases: [a.shortName] }],
+      env: [
+        `RABBITMQ_NODENAME=${a.nodeName}`,
+        // Inter-node TLS: the server and every CLI tool in the container (health check, docker exec).
+        ...(tls?.erlArgs ? [`RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=${tls.erlArgs}`, `RABBITMQ_CTL_ERL_ARGS=${tls.erlArgs}`] : []),
+      ],
+      networksAdvanced: [{ name: props.networkName, aliases: [a.shortName, ...(tls ? [tls.alias] : [])] }],
       volumes: [{ volumeName: this.volume.name, containerPath: DATA_DIR }],
-      upload: placed.uploads,
+      upload: [...placed.uploads, ...(tls?.placement.uploads ?? [])],
       // AMQP, management and every enabled plugin listener, node i at base + i (spec/published-ports.ts).
+      // With TLS the AMQP and management ranges lead to the TLS listeners; inter-node ports are never published.
       ports: publishedRanges(spec).map((r) => ({
-        internal: r.listener?.port ?? (r.name === 'amqp' ? a.amqpPort : a.managementPort),
+        internal: r.listener?.port ?? (r.name === 'amqp' ? (tls?.amqpPort ?? a.amqpPort) : (tls?.managementPort ?? a.managementPort)),
         external: r.base + a.index,
         ip: spec.network.bindAddress,
         protocol: 'tcp',

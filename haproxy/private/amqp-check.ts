@@ -17,6 +17,8 @@
  * check port (`port` on the server line), so it may differ per node (loopback runs).
  */
 
+import type { LoadBalancerTlsInput } from '../../plan/load-balancer';
+
 /** The HTTP request the check sends (any status proves the VM answers). */
 export const VM_CHECK_REQUEST = 'GET / HTTP/1.0\\r\\n\\r\\n';
 
@@ -25,7 +27,10 @@ export const VM_CHECK_REQUEST = 'GET / HTTP/1.0\\r\\n\\r\\n';
  * @param sharedAmqpPort the AMQP port when every node has the same one (containers); loopback runs
  *   give each node its own port, which a backend-wide rule cannot name: there the HTTP step alone runs.
  */
-export function amqpTcpCheckLines(sharedAmqpPort: number | undefined): string[] {
+export function amqpTcpCheckLines(sharedAmqpPort: number | undefined, tls?: LoadBalancerTlsInput): string[] {
+  // With TLS the AMQP listener is AMQPS: the first step still only connects (no handshake, so
+  // nothing is logged); the VM step speaks TLS when the Prometheus listener is HTTPS.
+  const vmSsl = tls?.prometheusTls ? ' ssl' : '';
   return [
     '# Check without credentials and without log noise on the nodes (haproxy/private/amqp-check.ts):',
     'option tcp-check',
@@ -37,7 +42,7 @@ export function amqpTcpCheckLines(sharedAmqpPort: number | undefined): string[] 
         ]),
     "# the node's VM answers HTTP on its Prometheus listener (the server's check port). A hung node",
     '# whose kernel still accepts TCP connections does not answer: an L4 check alone would keep it UP.',
-    'tcp-check connect',
+    `tcp-check connect${vmSsl}`,
     `tcp-check send "${VM_CHECK_REQUEST}"`,
     'tcp-check expect rstring ^HTTP/1\\.[01]\\ [0-9]{3}',
   ];
