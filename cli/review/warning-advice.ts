@@ -13,6 +13,22 @@ export interface WarningAdvice {
 }
 
 export const WARNING_ADVICE: Readonly<Record<string, WarningAdvice>> = {
+  'listeners-inside-only': {
+    why: 'the proxy forwards AMQP and HTTP only: MQTT, STOMP and stream clients outside the cluster cannot reach the plugin listeners',
+    fix: 'connect those clients inside the cluster (the client Service), or run without a proxy and give the client Service the external type',
+  },
+  'tls-generated-keys-in-state': {
+    why: 'Terraform keeps the generated private keys in its state: whoever reads the state can impersonate every node',
+    fix: 'in production give `tls.certificates.files` (CA, certificate, key from your PKI); keep generated ones for test environments',
+  },
+  'inter-node-clear': {
+    why: 'the Erlang distribution carries every message between nodes and the cookie grants code execution, in clear text',
+    fix: 'set `tls.interNode: true`',
+  },
+  'tls-plain-listeners-open': {
+    why: 'clients can still connect without TLS, so credentials and messages may travel in clear',
+    fix: 'set `tls.required: true` once every client uses TLS',
+  },
   'unknown-patch-version': {
     why: 'an image tag for a patch that was never released does not exist: every node fails to pull it at apply time',
     fix: 'set `rabbitmq.version` to the release the message names',
