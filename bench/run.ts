@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `npm run bench`: measurements side by side in one run, printed as a table. Not a test. */
 import { runLbBench } from './lb-bench';
+import { runLocalUpBench } from './local-up-bench';
 import { runSynthBench } from './synth-bench';
 
 function table(title: string, rows: ReadonlyArray<readonly [string, number, string]>): string {
@@ -13,17 +14,27 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 const synth = runSynthBench(runs);
 process.stdout.write(`${table(`Synthesis (median of ${runs} runs, ${new Date().toISOString().slice(0, 10)})`, synth.rows)}\n`);
 
-// Second table: load balancers in front of real nodes (bench/lb-bench.ts, about 1.5 minutes;
-// skipped when the Debian packages are missing, or with BENCH_LB=0).
-if (process.env.BENCH_LB === '0') process.exit(0);
-runLbBench().then(
-  (lb) => {
+// Then real processes, one table each (skipped when the Debian packages are missing, or with
+// BENCH_UP=0 / BENCH_LB=0): local up against one bare node (about 2 minutes), then the load
+// balancers in front of real nodes (bench/lb-bench.ts, about 1.5 minutes).
+async function realProcesses(): Promise<void> {
+  if (process.env.BENCH_UP !== '0') {
+    const up = await runLocalUpBench();
+    if (up) process.stdout.write(`\n${up.table}\n`);
+  }
+  if (process.env.BENCH_LB !== '0') {
+    const lb = await runLbBench();
     if (lb) process.stdout.write(`\n${lb.table}\n`);
+  }
+}
+
+realProcesses().then(
+  () => {
     // Exit now: connections abandoned during the hang may linger half-closed until a proxy's timeout.
     process.exit(0);
   },
   (error: unknown) => {
-    process.stderr.write(`load balancer bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);
   },
 );
