@@ -7,7 +7,8 @@
 export const HEARTBEAT_S = 5;
 /** Proxy idle timeout of the rmq-ha configs: 2 × heartbeat, the smallest recommended value. */
 export const IDLE_TIMEOUT_S = 10;
-export const HEALTH_CHECK = { interSeconds: 2, fastInterSeconds: 1, fall: 3, rise: 2, timeoutSeconds: 2 };
+/** The spec's defaults (spec/load-balancer.ts). */
+export const HEALTH_CHECK = { interSeconds: 1, fastInterSeconds: 1, fall: 2, rise: 2, timeoutSeconds: 1 };
 /** inter + fall × timeout check + (fall − 1) × fastinter: HAProxy's bound for a hung node. */
 export const CHECK_WINDOW_MS =
   (HEALTH_CHECK.interSeconds + HEALTH_CHECK.fall * HEALTH_CHECK.timeoutSeconds + (HEALTH_CHECK.fall - 1) * HEALTH_CHECK.fastInterSeconds) * 1000;

@@ -235,7 +235,7 @@ describe('faults on the real engine', () => {
     await docker.must(['pause', victim]);
     try {
       const down = await waitFor(async () => ((await haproxyServerStatus(statsUrl, 'operator', statsPassword, 'rabbitmq_amqp'))[victim]?.startsWith('DOWN') ? true : undefined), 30000, 250);
-      // Window with the defaults: inter 2 + fall 3 x timeout 2 + 2 x fastinter 1 = 10 s (+ polling).
+      // Window with the defaults: inter 1 + fall 2 x timeout 1 + 1 x fastinter 1 = 4 s (+ polling).
       expect(down).toBeDefined(); // within the 30 s bound; the figure is printed, not asserted
       log(`pause ${victim}: marked DOWN by HAProxy ${Date.now() - at} ms after docker pause`);
     } finally {
