@@ -57,7 +57,11 @@ interface Side {
 
 /** Publishes `MESSAGES` persistent messages with confirms into a classic and a quorum queue. */
 async function publishBoth(port: number, user: string, password: string): Promise<void> {
-  const conn = await amqp.connect({ protocol: 'amqp', hostname: '127.0.0.1', port, username: user, password, heartbeat: 10 }, { timeout: 10000 });
+  // A node can count as running in the cluster a moment before its AMQP listener accepts.
+  const connect = () => amqp.connect({ protocol: 'amqp', hostname: '127.0.0.1', port, username: user, password, heartbeat: 10 }, { timeout: 10000 });
+  const opened = await waitFor(connect, 60000, 1000);
+  if (!opened) throw new Error(`no AMQP connection to 127.0.0.1:${port} within 60 s`);
+  const conn = opened.value;
   try {
     const ch = await conn.createConfirmChannel();
     await ch.assertQueue(CLASSIC, { durable: true });
@@ -84,7 +88,15 @@ async function counts(docker: DockerCli, container: string): Promise<{ classic: 
  * Publish through node 1, `docker restart` node 1, wait for the cluster (bounded), count where the
  * queues are visible: on node 0 in a cluster, on node 1 itself when it runs alone.
  */
-async function restartRound(docker: DockerCli, nodes: readonly string[], port1: number, creds: { user: string; password: string }, side: Side, clustered = true): Promise<void> {
+async function restartRound(
+  docker: DockerCli,
+  nodes: readonly string[],
+  port1: number,
+  creds: { user: string; password: string },
+  side: Side,
+  opts: { clustered: boolean; scripted: boolean },
+): Promise<void> {
+  const { clustered, scripted } = opts;
   const countOn = clustered ? nodes[0] : nodes[1];
   await publishBoth(port1, creds.user, creds.password);
   // A quorum queue's message count in list_queues follows its log with a delay: wait until both show N.
@@ -95,7 +107,16 @@ async function restartRound(docker: DockerCli, nodes: readonly string[], port1: 
   }, 30000, 1000);
   const before = settled?.value ?? (await counts(docker, countOn));
   log(`  before restart: classic ${before.classic}, quorum ${before.quorum}`);
+  const restartedAt = Math.floor(Date.now() / 1000);
   await docker.must(['restart', nodes[1]], 120000);
+  // A start script (the seed's) boots the node, then resets it 10 s later: wait for its last step.
+  if (scripted) {
+    const log1 = async () => {
+      const r = await docker.run(['logs', '--since', String(restartedAt), nodes[1]]);
+      return `${r.stdout}${r.stderr}`.includes('Starting node') ? true : undefined;
+    };
+    await waitFor(log1, 180000, 1000);
+  }
   const formedAgainMs = clustered ? await waitFormed(docker, nodes[0], 3, 180000) : await settle(docker, nodes[1]);
   const status = await clusterStatus(docker, countOn).catch(() => undefined);
   const after = await counts(docker, countOn);
@@ -149,7 +170,7 @@ async function seedRun(docker: DockerCli, dockerHost: string, work: string, imag
     const users = await docker.run(['exec', nodes[1], 'rabbitmqctl', '-q', 'list_users'], 60000);
     const creds = users.stdout.includes('admin') ? { user: 'admin', password: 'password' } : { user: 'guest', password: 'guest' };
     side.note = `${side.note ? `${side.note}; ` : ''}published as ${creds.user}`;
-    await restartRound(docker, nodes, ports[2], creds, side, formed !== undefined);
+    await restartRound(docker, nodes, ports[2], creds, side, { clustered: formed !== undefined, scripted: true });
   } finally {
     await compose(['down', '-v', '--remove-orphans'], 300000);
   }
@@ -187,7 +208,7 @@ async function main(): Promise<string> {
     ours.formedMs = formed === undefined ? undefined : Date.now() - began;
     log(`  formed and healthy after ${ours.formedMs} ms`);
     const o = await terraformOutputs(tf);
-    await restartRound(docker, nodes, ports.amqpBase + 1, { user: String(o.admin_username), password: String(o.admin_password) }, ours);
+    await restartRound(docker, nodes, ports.amqpBase + 1, { user: String(o.admin_username), password: String(o.admin_password) }, ours, { clustered: true, scripted: false });
     await mustTerraform(tf, ['destroy', '-input=false', '-no-color'], 600000);
     tf = undefined;
 
