@@ -20,6 +20,7 @@
  * `flock /var/lock/rmq-ha-engine.lock`, and everything it creates is removed again (terraform
  * destroy, docker-compose down -v, engine down). Not a test: it prints what it measured.
  */
+import { runMain } from './run-main';
 import * as amqp from 'amqplib';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -236,15 +237,4 @@ async function main(): Promise<string> {
   ].join('\n');
 }
 
-if (require.main === module) {
-  main().then(
-    (table) => {
-      process.stdout.write(`${table}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain(main);

@@ -3,6 +3,7 @@
  * under test, the fault and throughput parameters, the configurations compared, and the row
  * each configuration fills in.
  */
+import { checkInstalled } from '../cli/local/install';
 
 export const HEARTBEAT_S = 5;
 /** Proxy idle timeout of the rmq-ha configs: 2 × heartbeat, the smallest recommended value. */
@@ -70,3 +71,10 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export const log = (text: string): void => {
   process.stderr.write(`[lb-bench] ${text}\n`);
 };
+
+/** Why the load balancer benches cannot run here (a missing Debian package), or undefined. */
+export function missingLbPackages(): string | undefined {
+  const installed = checkInstalled();
+  const missing = (['haproxy', 'nginx', 'libnginx-mod-stream'] as const).filter((p) => installed.versions[p] === undefined);
+  return !installed.ok ? installed.hint : missing.length > 0 ? `missing ${missing.join(', ')}` : undefined;
+}

@@ -15,10 +15,12 @@
  *   server must be UP again before the next node.
  * Not a test: nothing here asserts a time; the table reports what was measured.
  */
+import { runMain } from './run-main';
+import { missingLbPackages } from './lb-bench-settings';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkInstalled, findFreePorts, installedRabbitVersion, isPortOpen, loadBalancerLaunch, startLoadBalancer, startRabbitNodes, stopNodes, type LocalClusterState } from '../cli/local';
+import { findFreePorts, installedRabbitVersion, isPortOpen, loadBalancerLaunch, startLoadBalancer, startRabbitNodes, stopNodes, type LocalClusterState } from '../cli/local';
 import { waitForCluster } from '../cli/local/cluster-ready';
 import { launchFromPlan, localPlan, localPorts, localSecrets } from '../cli/local/plan-launch';
 import { signal } from '../cli/local/private/proc';
@@ -45,10 +47,9 @@ export interface LbCheckBenchResult {
 
 /** Runs the load and the hangs; undefined when a package is missing. */
 export async function runLbCheckBench(): Promise<LbCheckBenchResult | undefined> {
-  const installed = checkInstalled();
-  const missing = (['haproxy', 'nginx', 'libnginx-mod-stream'] as const).filter((p) => installed.versions[p] === undefined);
-  if (!installed.ok || missing.length > 0) {
-    log(`skipped: ${installed.hint || `missing ${missing.join(', ')}`}`);
+  const missing = missingLbPackages();
+  if (missing) {
+    log(`skipped: ${missing}`);
     return undefined;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-ha-check-bench-'));
@@ -171,15 +172,4 @@ export async function runLbCheckBench(): Promise<LbCheckBenchResult | undefined>
   }
 }
 
-if (require.main === module) {
-  runLbCheckBench().then(
-    (r) => {
-      if (r) process.stdout.write(`${r.table}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain(runLbCheckBench);
