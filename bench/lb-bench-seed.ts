@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { LoadBalancerLaunch, LocalNodeState } from '../cli/local';
 
 /** bench/fixtures, from the sources (ts-node) or from dist/bench (npm run bench). */
-function fixturesDir(): string {
+export function fixturesDir(): string {
   for (const candidate of [path.join(__dirname, 'fixtures'), path.resolve(__dirname, '../../bench/fixtures')]) {
     if (fs.existsSync(path.join(candidate, 'seed-haproxy.cfg'))) return candidate;
   }

@@ -3,11 +3,13 @@
  * under test, the fault and throughput parameters, the configurations compared, and the row
  * each configuration fills in.
  */
+import { checkInstalled } from '../cli/local/install';
 
 export const HEARTBEAT_S = 5;
 /** Proxy idle timeout of the rmq-ha configs: 2 × heartbeat, the smallest recommended value. */
 export const IDLE_TIMEOUT_S = 10;
-export const HEALTH_CHECK = { interSeconds: 2, fastInterSeconds: 1, fall: 3, rise: 2, timeoutSeconds: 2 };
+/** The spec's defaults (spec/load-balancer.ts). */
+export const HEALTH_CHECK = { interSeconds: 1, fastInterSeconds: 1, fall: 2, rise: 2, timeoutSeconds: 1 };
 /** inter + fall × timeout check + (fall − 1) × fastinter: HAProxy's bound for a hung node. */
 export const CHECK_WINDOW_MS =
   (HEALTH_CHECK.interSeconds + HEALTH_CHECK.fall * HEALTH_CHECK.timeoutSeconds + (HEALTH_CHECK.fall - 1) * HEALTH_CHECK.fastInterSeconds) * 1000;
@@ -69,3 +71,10 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export const log = (text: string): void => {
   process.stderr.write(`[lb-bench] ${text}\n`);
 };
+
+/** Why the load balancer benches cannot run here (a missing Debian package), or undefined. */
+export function missingLbPackages(): string | undefined {
+  const installed = checkInstalled();
+  const missing = (['haproxy', 'nginx', 'libnginx-mod-stream'] as const).filter((p) => installed.versions[p] === undefined);
+  return !installed.ok ? installed.hint : missing.length > 0 ? `missing ${missing.join(', ')}` : undefined;
+}

@@ -21,11 +21,12 @@
  * connection drops the connection; connect + handshake bounded by 5 s; 100 ms before the next
  * attempt. Each fault is measured once: single samples, not medians.
  */
+import { runMain } from './run-main';
+import { missingLbPackages } from './lb-bench-settings';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  checkInstalled,
   clusterStatus,
   findFreePorts,
   installedRabbitVersion,
@@ -87,10 +88,9 @@ export type { LbBenchResult, LbBenchRow } from './lb-bench-settings';
  * @returns undefined (with a reason on stderr) when the Debian packages are missing
  */
 export async function runLbBench(): Promise<LbBenchResult | undefined> {
-  const installed = checkInstalled();
-  const missing = (['haproxy', 'nginx', 'libnginx-mod-stream'] as const).filter((p) => installed.versions[p] === undefined);
-  if (!installed.ok || missing.length > 0) {
-    log(`skipped: ${installed.hint || `missing ${missing.join(', ')}`}`);
+  const missing = missingLbPackages();
+  if (missing) {
+    log(`skipped: ${missing}`);
     return undefined;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-ha-lb-bench-'));
@@ -273,15 +273,4 @@ export async function runLbBench(): Promise<LbBenchResult | undefined> {
   }
 }
 
-if (require.main === module) {
-  runLbBench().then(
-    (r) => {
-      if (r) process.stdout.write(`${r.table}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runMain(runLbBench);

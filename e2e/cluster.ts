@@ -3,6 +3,7 @@
  * node container, the management API and HAProxy's stats page through their published ports.
  */
 import type { DockerCli } from './docker';
+import { waitFor } from './run';
 
 /** `rabbitmqctl cluster_status` of one node, as JSON. */
 export interface ClusterStatus {
@@ -64,4 +65,23 @@ export async function haproxyServerStatus(statsUrl: string, user: string, passwo
   const sv = header.indexOf('svname');
   const st = header.indexOf('status');
   return Object.fromEntries(rows.filter((c) => c[px] === backend && c[sv] !== 'FRONTEND' && c[sv] !== 'BACKEND').map((c) => [c[sv], c[st]]));
+}
+
+/** Waits until every named container runs and reports healthy; returns the ms it took. */
+export async function waitHealthy(docker: DockerCli, names: readonly string[], timeoutMs: number): Promise<number> {
+  const r = await waitFor(async () => {
+    const states = await Promise.all(names.map((n) => docker.state(n)));
+    return states.every((s) => s.running && s.health === 'healthy') ? true : undefined;
+  }, timeoutMs, 2000);
+  if (!r) throw new Error(`nodes not healthy within ${timeoutMs} ms: ${JSON.stringify(await Promise.all(names.map((n) => docker.state(n).catch((e) => String(e)))))}`);
+  return r.ms;
+}
+
+/** Waits until `from` sees `count` running nodes and no partition; the ms it took, or undefined. */
+export async function waitFormed(docker: DockerCli, from: string, count: number, timeoutMs: number, everyMs = 2000): Promise<number | undefined> {
+  const r = await waitFor(async () => {
+    const s = await clusterStatus(docker, from);
+    return s.running_nodes.length === count && Object.keys(s.partitions ?? {}).length === 0 ? true : undefined;
+  }, timeoutMs, everyMs);
+  return r?.ms;
 }

@@ -92,11 +92,18 @@ export async function observeQuorumQueues(run: RabbitCliExecutor, vhost: string)
  * Adds the missing members of the spec's quorum queues. Run it once every node of the cluster runs
  * (after formation, and after a node was replaced). Returns what it added.
  * @param nodeNames Erlang node names of the cluster, in node order (`plan.addresses.nodes`)
+ * @param known the quorum queues as already read some other way (e.g. the management API);
+ *   @default - read with `rabbitmqctl list_queues` per vhost
  */
-export async function repairQuorumMembers(spec: ClusterSpec, nodeNames: readonly string[], run: RabbitCliExecutor): Promise<MemberAddition[]> {
+export async function repairQuorumMembers(
+  spec: ClusterSpec,
+  nodeNames: readonly string[],
+  run: RabbitCliExecutor,
+  known?: readonly ObservedQuorumQueue[],
+): Promise<MemberAddition[]> {
   const targets = quorumTargets(spec);
-  const observed: ObservedQuorumQueue[] = [];
-  for (const vhost of [...new Set(targets.map((t) => t.vhost))]) observed.push(...(await observeQuorumQueues(run, vhost)));
+  const observed: ObservedQuorumQueue[] = known ? [...known] : [];
+  if (!known) for (const vhost of [...new Set(targets.map((t) => t.vhost))]) observed.push(...(await observeQuorumQueues(run, vhost)));
   const additions = memberAdditions(targets, observed, nodeNames);
   for (const a of additions) {
     const r = await run('rabbitmq-queues', ['add_member', '-p', a.vhost, a.queue, a.node]);

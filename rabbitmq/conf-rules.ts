@@ -17,6 +17,20 @@ const PARTITION_MODES = ['ignore', 'pause_minority', 'autoheal'] as const;
 /** `log.*.level` datatype: the levels the schema lists that the spec offers. */
 const LOG_LEVELS = ['debug', 'info', 'warning', 'error'] as const;
 
+/** Cluster formation timing before 4.0 (rule peer-discovery-timing); 3.x defaults in the comments. */
+export const FORMATION_TIMING = {
+  /** Join attempts of a node with an empty database before it forms the cluster alone (10). */
+  discoveryRetryLimit: 2,
+  /** Pause between them, ms (500). */
+  discoveryRetryIntervalMs: 250,
+  /** Tries of one global:set_lock call, whose random backoff doubles per try up to 8 s (10). */
+  internalLockRetries: 4,
+  /** Pause after a failed set_lock call, ms (30000). */
+  lockRetryTimeoutMs: 200,
+  /** set_lock calls before a node boots without the lock (10); 300 x ~1.1 s keeps the ~5 min budget. */
+  lockRetryLimit: 300,
+} as const;
+
 const inContainer = (ctx: ConfContext): boolean => ctx.addresses.target !== 'local';
 
 /** AMQP, management and Prometheus listeners (and the distribution listener on loopback runs). */
@@ -84,6 +98,26 @@ export const CONF_RULES: readonly ConfRule[] = [
       }
       return lines;
     },
+  },
+  {
+    id: 'peer-discovery-timing',
+    reason:
+      'Before 4.0 nodes with an empty database take the classic_config lock one at a time. With the defaults the first ' +
+      'holder finds no running peer (the others wait for the lock) and retries 10 x 500 ms before it forms the cluster, ' +
+      'and a waiting node backs off up to 8 s between tries (global:set_lock), then 30 s: a fresh cluster waited 5-10 s ' +
+      'for nothing. Here one second look after 250 ms, short lock tries (backoff at most 0.125+0.25+0.5+1 s) 200 ms ' +
+      'apart, as many as keep the default budget of about 5 minutes before a node boots without the lock. The lock still ' +
+      'admits one node at a time, so the cluster forms once. 4.0+ wait for the seed node with these keys: defaults there.',
+    lines: (ctx) =>
+      ctx.addresses.target === 'kubernetes' || atLeast(ctx.version, '4.0')
+        ? []
+        : [
+            ['cluster_formation.discovery_retry_limit', int(FORMATION_TIMING.discoveryRetryLimit)],
+            ['cluster_formation.discovery_retry_interval', int(FORMATION_TIMING.discoveryRetryIntervalMs)],
+            ['cluster_formation.internal_lock_retries', int(FORMATION_TIMING.internalLockRetries)],
+            ['cluster_formation.lock_retry_timeout', int(FORMATION_TIMING.lockRetryTimeoutMs)],
+            ['cluster_formation.lock_retry_limit', int(FORMATION_TIMING.lockRetryLimit)],
+          ],
   },
   {
     id: 'target-cluster-size',

@@ -57,9 +57,9 @@ export const loadBalancerHealthCheckSpec = z
      * waits to connect (min of inter and the connect timeout): a killed container's vanished
      * address costs at most this per check. The check is two cheap connections (see
      * haproxy/private/amqp-check.ts) that leave nothing in the node's log.
-     * @default 2
+     * @default 1
      */
-    interSeconds: seconds(300).default(2).describe('Seconds between checks while a server is stable (HAProxy `inter`).'),
+    interSeconds: seconds(300).default(1).describe('Seconds between checks while a server is stable (HAProxy `inter`).'),
     /**
      * Interval while a server is changing state (after one failed or one passed check), so a
      * crashed node is marked down after about inter + (fall − 1) × fastInter seconds.
@@ -69,10 +69,13 @@ export const loadBalancerHealthCheckSpec = z
       .default(1)
       .describe('Seconds between checks while a server is going up or down (HAProxy `fastinter`).'),
     /**
-     * Consecutive failed checks before a server is marked down.
-     * @default 3
+     * Consecutive failed checks before a server is marked down. Two: a busy node answers the check
+     * in milliseconds (no false DOWN in 60 s of confirmed publishing on every node, `npm run
+     * bench`), and a refused connection fails at once, so a killed node is out after about
+     * inter + fastInter.
+     * @default 2
      */
-    fall: z.number().int().min(1).max(100).default(3).describe('Failed checks in a row before a server is marked DOWN.'),
+    fall: z.number().int().min(1).max(100).default(2).describe('Failed checks in a row before a server is marked DOWN.'),
     /**
      * Consecutive passed checks before a server is marked up again.
      * @default 2
@@ -80,11 +83,13 @@ export const loadBalancerHealthCheckSpec = z
     rise: z.number().int().min(1).max(100).default(2).describe('Passed checks in a row before a server is marked UP.'),
     /**
      * Read timeout of one check. It dominates how fast a hung (SIGSTOPped) node is detected:
-     * about inter + fall × timeout + (fall − 1) × fastInter (research §1.3): about 10 s with the
-     * defaults (8.2 s measured with SIGSTOP on 3.10.8).
-     * @default 2
+     * about inter + fall × timeout + (fall − 1) × fastInter (research §1.3): at most 4 s with the
+     * defaults (1 + 2 × 1 + 1; 3.5 s measured in `npm run bench` with SIGSTOP on 3.10.8 while the
+     * other nodes published flat out). The answer of a busy node takes milliseconds; the bench
+     * prints the slowest check it saw during the load.
+     * @default 1
      */
-    timeoutSeconds: seconds(60).default(2).describe('Seconds a check may wait for the answer (HAProxy `timeout check`).'),
+    timeoutSeconds: seconds(60).default(1).describe('Seconds a check may wait for the answer (HAProxy `timeout check`).'),
   })
   .refine((c) => c.fastInterSeconds <= c.interSeconds, {
     message: 'fastInterSeconds must not be greater than interSeconds (it is the faster interval used during transitions)',
@@ -182,7 +187,7 @@ const loadBalancerObject = z.strictObject({
   retries: z.number().int().min(0).max(20).default(3).describe('Connection retries after a failed connect to a node.'),
   /**
    * Active health check timing (HAProxy).
-   * @default - { interSeconds: 2, fastInterSeconds: 1, fall: 3, rise: 2, timeoutSeconds: 2 }
+   * @default - { interSeconds: 1, fastInterSeconds: 1, fall: 2, rise: 2, timeoutSeconds: 1 }
    */
   healthCheck: loadBalancerHealthCheckSpec.prefault({}).describe('Active health check timing (HAProxy).'),
   /**

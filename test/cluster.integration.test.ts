@@ -1,14 +1,18 @@
 /**
  * The foundation proven on real RabbitMQ: `rmq-ha local up` boots the dev environment's rendered
  * files (only the address table differs from what the Docker containers carry) as 3 Debian
- * rabbitmq-server nodes on loopback, and the cluster forms.
+ * rabbitmq-server nodes on loopback, and the cluster forms. The spec is environments/dev.yaml with
+ * the per-object metrics job on (it changes only the Prometheus files, not the nodes), so the
+ * operations checks (test/helpers/operations-checks.ts) run on the same cluster: one boot for both.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as amqp from 'amqplib';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { clusterStatus } from '../cli/local/ctl';
-import { runCli } from './helpers/cli';
+import { ROOT, runCli } from './helpers/cli';
+import { operationsChecks } from './helpers/operations-checks';
 import { readState } from '../cli/local/state';
 import { harnessListeningSockets, isLoopbackAddress } from '../cli/local/sockets';
 
@@ -21,15 +25,20 @@ interface UpJson {
   username: string;
   passwordFile: string;
   loadBalancer?: { kind: string; amqpUri: string; managementUrl: string };
+  prometheusConfig: string;
+  timeline: Array<{ phase: string; ms: number; atMs: number }>;
 }
 
 describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-dev-'));
+  const specFile = path.join(dir, 'dev.yaml');
   let up: UpJson;
   let password: string;
 
   beforeAll(() => {
-    const r = cli(['local', 'up', '--env', 'dev', '--dir', dir, '--json', '--timeout', '150']);
+    const dev = parseYaml(fs.readFileSync(path.join(ROOT, 'environments/dev.yaml'), 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(specFile, stringifyYaml({ ...dev, monitoring: { perObject: { enabled: true, intervalSeconds: 15 } } }));
+    const r = cli(['local', 'up', '--spec', specFile, '--dir', dir, '--json', '--timeout', '150']);
     if (r.code !== 0) throw new Error(`local up failed (${r.code}): ${r.stderr}`);
     up = JSON.parse(r.stdout) as UpJson;
     password = fs.readFileSync(up.passwordFile, 'utf8').trim();
@@ -112,4 +121,13 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/already runs a cluster/);
   });
+
+  test('--json has a timeline of every phase up to traffic through the load balancer', () => {
+    const phases = up.timeline;
+    expect(phases.map((p) => p.phase)).toEqual(['render', 'spawn', 'boot', 'formation', 'definitions', 'quorum-members', 'load-balancer', 'traffic']);
+    expect(phases.every((p, i) => p.ms >= 0 && p.atMs >= (i === 0 ? 0 : phases[i - 1].atMs))).toBe(true);
+  });
+
+  // Last: its rolling-procedure check stops and restarts a node's app.
+  operationsChecks(() => ({ dir, specFile, password, prometheusConfig: up.prometheusConfig }));
 });

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FailoverPublisher, publishConfirmed } from '../bench/lb-client';
 import { hardNofileOf } from '../cli/private/host-limits';
-import { clusterStatus, evalOn, haproxyServerStatus, listQueues, managementJson, quorumMembers } from '../e2e/cluster';
+import { clusterStatus, evalOn, haproxyServerStatus, listQueues, managementJson, quorumMembers, waitFormed, waitHealthy } from '../e2e/cluster';
 import { DockerCli } from '../e2e/docker';
 import { mustRun, run, sleep, waitFor } from '../e2e/run';
 import { choosePorts, E2E_CLUSTER, E2E_QUEUE, E2E_SECRET_VARIABLES, e2eSecretEnv, e2eSpecYaml, type E2ePorts } from '../e2e/spec';
@@ -48,14 +48,7 @@ const lbTarget = () => ({ host: '127.0.0.1', port: ports.lb.amqp, user: admin.us
 let mgmtUrl = '';
 
 /** Waits until every node container reports healthy; returns the ms it took. */
-async function allHealthy(timeoutMs: number): Promise<number> {
-  const r = await waitFor(async () => {
-    const states = await Promise.all(NODES.map((n) => docker.state(n)));
-    return states.every((s) => s.running && s.health === 'healthy') ? true : undefined;
-  }, timeoutMs, 2000);
-  if (!r) throw new Error(`nodes not healthy within ${timeoutMs} ms: ${JSON.stringify(await Promise.all(NODES.map((n) => docker.state(n).catch((e) => String(e)))))}`);
-  return r.ms;
-}
+const allHealthy = (timeoutMs: number): Promise<number> => waitHealthy(docker, NODES, timeoutMs);
 
 /** Waits until RabbitMQ runs in every node container (check_running). */
 function allRunning(timeoutMs: number): Promise<{ ms: number } | undefined> {
@@ -63,13 +56,7 @@ function allRunning(timeoutMs: number): Promise<{ ms: number } | undefined> {
 }
 
 /** Waits until a node sees `count` running nodes and no partition. */
-async function formed(from: string, count: number, timeoutMs: number): Promise<number | undefined> {
-  const r = await waitFor(async () => {
-    const s = await clusterStatus(docker, from);
-    return s.running_nodes.length === count && Object.keys(s.partitions ?? {}).length === 0 ? true : undefined;
-  }, timeoutMs, 2000);
-  return r?.ms;
-}
+const formed = (from: string, count: number, timeoutMs: number): Promise<number | undefined> => waitFormed(docker, from, count, timeoutMs);
 
 function startPublisher(name: string): Promise<FailoverPublisher> {
   const p = new FailoverPublisher({ target: lbTarget(), queue: E2E_QUEUE, name, intervalMs: 20, confirmTimeoutMs: 5000, connectTimeoutMs: 5000, backoffMs: 200 });
@@ -235,7 +222,7 @@ describe('faults on the real engine', () => {
     await docker.must(['pause', victim]);
     try {
       const down = await waitFor(async () => ((await haproxyServerStatus(statsUrl, 'operator', statsPassword, 'rabbitmq_amqp'))[victim]?.startsWith('DOWN') ? true : undefined), 30000, 250);
-      // Window with the defaults: inter 2 + fall 3 x timeout 2 + 2 x fastinter 1 = 10 s (+ polling).
+      // Window with the defaults: inter 1 + fall 2 x timeout 1 + 1 x fastinter 1 = 4 s (+ polling).
       expect(down).toBeDefined(); // within the 30 s bound; the figure is printed, not asserted
       log(`pause ${victim}: marked DOWN by HAProxy ${Date.now() - at} ms after docker pause`);
     } finally {

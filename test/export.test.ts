@@ -1,7 +1,7 @@
 /**
  * `rmq-ha export` without a running cluster: the spec's definitions (placeholders kept), option
  * rules and usage errors; and `rmq-ha render` writing the monitoring files. The live export
- * (`--url`, `--dir`) runs against real nodes in operations.integration.test.ts.
+ * (`--url`, `--dir`) runs against real nodes in helpers/operations-checks.ts.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

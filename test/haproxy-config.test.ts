@@ -98,14 +98,14 @@ describe('renderHaproxyConfig', () => {
       expect(amqp.filter((d) => d.startsWith('server ')).every((d) => / port \d+$/.test(d))).toBe(true);
       expect(amqp).toContain('no log');
       expect(amqp).toContain(
-        'default-server check inter 2s fastinter 1s downinter 2s fall 3 rise 2 slowstart 30s on-marked-down shutdown-sessions',
+        'default-server check inter 1s fastinter 1s downinter 1s fall 2 rise 2 slowstart 30s on-marked-down shutdown-sessions',
       );
       expect(directives(text, 'frontend amqp')).toEqual(
         expect.arrayContaining(['option clitcpka', 'option tcplog', 'default_backend rabbitmq_amqp']),
       );
       const defaults = directives(text, 'defaults');
       expect(defaults).toEqual(
-        expect.arrayContaining(['option redispatch', 'retries 3', 'timeout connect 5s', 'timeout check 2s']),
+        expect.arrayContaining(['option redispatch', 'retries 3', 'timeout connect 5s', 'timeout check 1s']),
       );
       // The seed's wrong expectation ("AMQP" echoed back) must not come back.
       expect(text).not.toContain('expect binary 414d5150');

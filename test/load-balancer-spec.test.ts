@@ -20,7 +20,7 @@ describe('loadBalancerSpec', () => {
       serverTimeout: 180,
       connectTimeoutSeconds: 5,
       retries: 3,
-      healthCheck: { interSeconds: 2, fastInterSeconds: 1, fall: 3, rise: 2, timeoutSeconds: 2 },
+      healthCheck: { interSeconds: 1, fastInterSeconds: 1, fall: 2, rise: 2, timeoutSeconds: 1 },
       statsPassword: { generate: { length: 24 } },
       passiveCheck: { maxFails: 2, failTimeoutSeconds: 10 },
       ports: { amqp: 5672, management: 15672, stats: 8404, prometheus: 15692 },
@@ -40,9 +40,14 @@ describe('loadBalancerSpec', () => {
     ]);
   });
 
+  test('default check window: a hung node is DOWN within 6 s (inter + fall x timeout + (fall - 1) x fastinter)', () => {
+    const hc = loadBalancerSpec.parse({}).healthCheck;
+    expect(hc.interSeconds + hc.fall * hc.timeoutSeconds + (hc.fall - 1) * hc.fastInterSeconds).toBeLessThanOrEqual(6);
+  });
+
   test('partial nested objects keep the other defaults', () => {
     const lb = loadBalancerSpec.parse({ healthCheck: { fall: 5 }, ports: { amqp: 5673 } });
-    expect(lb.healthCheck).toEqual({ interSeconds: 2, fastInterSeconds: 1, fall: 5, rise: 2, timeoutSeconds: 2 });
+    expect(lb.healthCheck).toEqual({ interSeconds: 1, fastInterSeconds: 1, fall: 5, rise: 2, timeoutSeconds: 1 });
     expect(lb.ports).toEqual({ amqp: 5673, management: 15672, stats: 8404, prometheus: 15692 });
   });
 

@@ -3,7 +3,7 @@
  * address table, never the load balancer), `rabbitmq-alerts.yml` (every rule with for, severity,
  * summary and the cluster label), version gating of metric names, Kubernetes pod annotations, and
  * Debian's promtool on the rendered files. Metric names are checked against real nodes in
- * operations.integration.test.ts.
+ * helpers/operations-checks.ts.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -37,6 +37,21 @@ describe('rabbitmq.conf rules (one test per rule and version boundary)', () => {
     expect(v41.has('cluster_formation.classic_config.nodes.1')).toBe(false);
   });
 
+  test('peer-discovery-timing: short join retries and lock backoff before 4.0 on classic_config, defaults on 4.0+ and Kubernetes', () => {
+    for (const version of ['3.10.8', '3.13.7']) {
+      const conf = confOf(planFor({ version }));
+      expect(conf.get('cluster_formation.discovery_retry_limit')).toBe('2');
+      expect(conf.get('cluster_formation.discovery_retry_interval')).toBe('250');
+      expect(conf.get('cluster_formation.internal_lock_retries')).toBe('4');
+      expect(conf.get('cluster_formation.lock_retry_timeout')).toBe('200');
+      // The budget before a node would boot without the lock stays at the default's ~5 minutes.
+      expect(Number(conf.get('cluster_formation.lock_retry_limit')) * 0.2).toBeGreaterThanOrEqual(60);
+    }
+    for (const conf of [confOf(planFor({ version: '4.0.9' })), confOf(planFor({ version: '3.13.7', target: 'kubernetes', kubernetes: { namespace: 'mq' } }))]) {
+      expect([...conf.keys()].filter((k) => k.startsWith('cluster_formation.discovery_retry'))).toEqual([]);
+    }
+  });
+
   test('target-cluster-size: the hint is the node count', () => {
     expect(confOf(planFor({ nodes: 5 })).get('cluster_formation.target_cluster_size_hint')).toBe('5');
   });

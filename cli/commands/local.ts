@@ -11,9 +11,13 @@ import { startRabbitNodes } from '../local/start';
 import { processLiveness, readState } from '../local/state';
 import { stopNodes } from '../local/stop';
 import { clusterStatus, runRabbitCli } from '../local/ctl';
+import { waitForAmqp } from '../local/amqp-probe';
+import { waitForCluster } from '../local/cluster-ready';
 import { isHarnessLoadBalancer, loadBalancerLaunch, startLoadBalancer } from '../local/load-balancer-process';
 import { localTlsResult, prepareLocalTls, withFreeTlsLoadBalancerPorts, withLocalTlsPorts, type LocalTlsResult } from '../local/tls-material';
 import { waitForNodes } from '../local/wait';
+import { Timeline, type TimelinePhase } from '../local/timeline';
+import { resolveTopology } from '../../spec/topology/resolve';
 import { writeFileAtomically } from '../private/atomic-file';
 import { UsageError } from '../private/exit';
 import { pluginListeners } from '../../spec/plugin-listeners';
@@ -45,6 +49,13 @@ export interface LocalUpResult {
   readonly prometheusConfig: string;
   /** TLS endpoints and the CA to verify them with, when the spec turns TLS on. */
   readonly tls?: LocalTlsResult;
+  /**
+   * Where the time went, phase by phase: `render` (spec, ports, files), `spawn`, `boot` (every
+   * node answers its management API as admin), `formation` (all nodes in one cluster),
+   * `definitions` (the spec's queues exist), `quorum-members`, `load-balancer` (listening) and
+   * `traffic` (an AMQP session through it).
+   */
+  readonly timeline: readonly TimelinePhase[];
 }
 
 /**
@@ -53,6 +64,7 @@ export interface LocalUpResult {
  * DIR/admin-password (0600), never printed.
  */
 export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
+  const timeline = new Timeline();
   const loaded = selectOne(opts);
   const dir = path.resolve(opts.dir);
   const existing = readState(dir);
@@ -91,19 +103,37 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   const passwordFile = path.join(dir, PASSWORD_FILE);
   fs.writeFileSync(passwordFile, `${secrets.admin_password}\n`, { mode: 0o600 });
   const caFile = prepareLocalTls(plan, dir);
+  timeline.mark('render');
   const state = await startRabbitNodes(launchFromPlan(plan, dir, secrets));
+  timeline.mark('spawn');
+  const timeoutMs = Number(opts.timeout ?? 120) * 1000;
+  const deadline = Date.now() + timeoutMs;
+  const credentials = { username: spec.credentials.adminUser, password: secrets.admin_password };
   let lb: LocalUpResult['loadBalancer'];
   try {
-    await waitForNodes(state, { timeoutMs: Number(opts.timeout ?? 120) * 1000 });
-    await waitForFormation(state, spec.nodes, Number(opts.timeout ?? 120) * 1000);
+    const queues = resolveTopology(spec.topology).queues.map((q) => ({ vhost: q.vhost, name: q.name }));
+    // With TLS the plain management and AMQP listeners may be off: readiness and formation are
+    // read with the CLI tools (over the TLS distribution when inter-node TLS is on) instead.
+    const ready = plan.tls ? await waitWithCli(state, spec.nodes, timeoutMs, timeline) : await waitForCluster(state, { credentials, queues, timeoutMs, timeline });
     // Quorum queues declared before the cluster was complete (e.g. by a shovel on the first node)
-    // have too few members; add them now that every node runs. Idempotent.
-    const added = await repairQuorumMembers(spec, state.nodes.map((n) => n.nodeName), (tool, args) =>
-      runRabbitCli(state, state.nodes[0].nodeName, args, { tool, timeoutMs: 60000 }),
+    // have too few members; add them now that every node runs. Idempotent; the CLI runs only when
+    // a member is missing.
+    const added = await repairQuorumMembers(
+      spec,
+      state.nodes.map((n) => n.nodeName),
+      (tool, args) => runRabbitCli(state, state.nodes[0].nodeName, args, { tool, timeoutMs: 60000 }),
+      ready.quorumQueues,
     );
     if (added.length > 0) note(`added ${added.length} quorum queue member(s) that joined late`);
+    timeline.mark('quorum-members');
     if (plan.loadBalancer) {
-      await startLoadBalancer(dir, loadBalancerLaunch(plan.loadBalancer, secrets));
+      const started = await startLoadBalancer(dir, loadBalancerLaunch(plan.loadBalancer, secrets));
+      timeline.mark('load-balancer');
+      const first = queues[0];
+      if (!plan.tls) {
+        await waitForAmqp({ host: started.host, port: started.amqpPort, ...credentials, queue: first }, Math.max(5000, deadline - Date.now()));
+        timeline.mark('traffic');
+      }
       const e = loadBalancerEndpoint(spec, 'local')!;
       lb = plan.tls
         ? { kind: plan.loadBalancer.kind, amqpUri: `amqps://localhost:${spec.tls.loadBalancer.ports.amqps}`, managementUrl: `${plan.tls.management ? 'https' : 'http'}://localhost:${spec.tls.loadBalancer.ports.management}/` }
@@ -133,19 +163,8 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     ...(lb ? { loadBalancer: lb } : {}),
     prometheusConfig: plan.monitoring.prometheusConfig.path,
     ...(tls ? { tls } : {}),
+    timeline: timeline.phases(),
   };
-}
-
-/** Polls cluster_status on the first node until every node runs in one cluster (bounded). */
-async function waitForFormation(state: Parameters<typeof clusterStatus>[0], expected: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let running: readonly string[] = [];
-  while (Date.now() < deadline) {
-    running = (await clusterStatus(state, state.nodes[0].nodeName)).runningNodes;
-    if (running.length === expected) return;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`cluster did not form within ${timeoutMs / 1000} s: running ${running.join(', ') || 'none'} of ${expected}`);
 }
 
 /** Prints the result of `local up`: one JSON object, or a table. */
@@ -159,6 +178,25 @@ export function printUp(r: LocalUpResult, json: boolean): void {
   if (r.loadBalancer) process.stdout.write(`  ${r.loadBalancer.kind.padEnd(28)} ${r.loadBalancer.amqpUri.padEnd(26)} ${r.loadBalancer.managementUrl}\n`);
   process.stdout.write(`  user ${r.username}, password in ${r.passwordFile}\n`);
   process.stdout.write(`  Prometheus scrape config and alert rules: ${r.prometheusConfig}\n`);
+  const total = r.timeline.at(-1)?.atMs ?? 0;
+  process.stdout.write(`  ready in ${(total / 1000).toFixed(1)} s: ${r.timeline.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(1)} s`).join(', ')}\n`);
+}
+
+/** The CLI-based wait (TLS specs): every node boots, then the first one sees all of them running. */
+async function waitWithCli(state: Parameters<typeof clusterStatus>[0], expected: number, timeoutMs: number, timeline: Timeline): Promise<{ quorumQueues?: undefined }> {
+  const deadline = Date.now() + timeoutMs;
+  await waitForNodes(state, { timeoutMs });
+  timeline.mark('boot');
+  let running: readonly string[] = [];
+  while (Date.now() < deadline) {
+    running = (await clusterStatus(state, state.nodes[0].nodeName)).runningNodes;
+    if (running.length === expected) {
+      timeline.mark('formation');
+      return {};
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`cluster did not form within ${timeoutMs / 1000} s: running ${running.join(', ') || 'none'} of ${expected}`);
 }
 
 /** `rmq-ha local status --dir DIR [--json]`: what runs under DIR and which nodes are in the cluster. */

@@ -12,6 +12,14 @@ import type { TlsPlacement } from './tls-placement';
 export const NODE_HEALTHCHECK = ['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms'];
 
 /**
+ * Seconds between two runs of the health check. Docker 20.10 has no start_interval: the first check
+ * runs one interval after the start, so the interval also bounds how soon a booted node is healthy
+ * (`terraform apply` to a healthy cluster: 30 s made it wait 30 s for a node booted in 15). Each run
+ * starts two CLI VMs (about 0.5 s of CPU each), so 5 s costs roughly a fifth of a core per node.
+ */
+export const NODE_HEALTHCHECK_INTERVAL_SECONDS = 5;
+
+/**
  * Seconds a node gets to stop cleanly (hand over queue leaders, flush to disk) before SIGKILL,
  * both for `docker stop` (stop_timeout) and for Terraform's own stop on destroy or replace
  * (destroy_grace_seconds: the provider's default of 0 SIGKILLs the node at once, seen as exit 137
@@ -131,7 +139,7 @@ export class RabbitmqNode extends Construct {
         ip: spec.network.bindAddress,
         protocol: 'tcp',
       })),
-      healthcheck: { test: NODE_HEALTHCHECK, interval: goDuration(30), timeout: goDuration(20), retries: 3, startPeriod: goDuration(60) },
+      healthcheck: { test: NODE_HEALTHCHECK, interval: goDuration(NODE_HEALTHCHECK_INTERVAL_SECONDS), timeout: goDuration(20), retries: 3, startPeriod: goDuration(60) },
       restart: 'unless-stopped',
       stopTimeout: NODE_STOP_GRACE_SECONDS,
       destroyGraceSeconds: NODE_STOP_GRACE_SECONDS,

@@ -1,0 +1,70 @@
+/**
+ * Reading a harness node through its own management HTTP API (loopback), instead of the RabbitMQ
+ * CLI: every CLI call starts an Erlang VM (0.3 s idle, 1-2 s of CPU while nodes boot on a small
+ * machine), an HTTP request costs milliseconds. Used by `local up` to wait for boot, formation and
+ * definitions. Every request is bounded; none is retried here (callers poll).
+ */
+import type { ObservedQuorumQueue } from '../../plan/quorum-members';
+import { LOOPBACK } from './rabbit-env';
+
+/** Credentials of the management API (the spec's admin user). */
+export interface ManagementCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Outcome of one request: the HTTP status and parsed JSON body, or why there is none. */
+export type ManagementAnswer<T> = { readonly ok: true; readonly body: T } | { readonly ok: false; readonly reason: string };
+
+/**
+ * `GET http://127.0.0.1:<port><path>` with basic auth; never rejects.
+ * @returns ok with the JSON body on 200; otherwise the status or the connection error as reason
+ */
+export async function managementGet<T>(port: number, path: string, creds: ManagementCredentials, timeoutMs = 3000): Promise<ManagementAnswer<T>> {
+  const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+  try {
+    const res = await fetch(`http://${LOOPBACK}:${port}${path}`, { headers: { authorization: auth }, signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      return { ok: false, reason: `GET ${path} answered ${res.status}` };
+    }
+    return { ok: true, body: (await res.json()) as T };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, reason: `GET ${path}: ${cause ?? (error as Error).message}` };
+  }
+}
+
+/**
+ * Whether the node is booted for a client: its management listener (started with the plugins, at
+ * the end of boot) answers `/api/overview` for the admin user, who exists only once the node has
+ * imported its definitions file.
+ */
+export async function nodeAnswers(port: number, creds: ManagementCredentials): Promise<ManagementAnswer<unknown>> {
+  return managementGet(port, '/api/overview?columns=node', creds);
+}
+
+/** Names of the cluster members the node reports running (`/api/nodes`, from Mnesia's running nodes). */
+export async function runningNodes(port: number, creds: ManagementCredentials): Promise<ManagementAnswer<string[]>> {
+  const r = await managementGet<Array<{ name: string; running: boolean }>>(port, '/api/nodes?columns=name,running', creds);
+  return r.ok ? { ok: true, body: r.body.filter((n) => n.running).map((n) => n.name).sort() } : r;
+}
+
+/** A queue as `/api/queues` lists it (the columns `local up` reads). */
+export interface ListedQueue {
+  readonly vhost: string;
+  readonly name: string;
+  readonly type: string;
+  /** Quorum queues: Erlang node names of the members. */
+  readonly members?: readonly string[];
+}
+
+/** Every queue of the cluster with its type and quorum members (one request). */
+export async function listQueues(port: number, creds: ManagementCredentials): Promise<ManagementAnswer<ListedQueue[]>> {
+  return managementGet<ListedQueue[]>(port, '/api/queues?columns=vhost,name,type,members', creds, 10000);
+}
+
+/** The quorum queues of a queue list, in the shape `repairQuorumMembers` compares. */
+export function quorumQueuesOf(queues: readonly ListedQueue[]): ObservedQuorumQueue[] {
+  return queues.filter((q) => q.type === 'quorum').map((q) => ({ vhost: q.vhost, name: q.name, members: q.members ?? [] }));
+}
