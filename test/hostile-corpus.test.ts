@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -56,7 +57,8 @@ describe('hostile input corpus', () => {
 
   test.each(cases.map((c) => [c.id, c] as [string, CorpusCase]))('%s', (_id, c) => {
     const r = results.get(c.id)!;
-    const output = `${r.run.stderr}${r.run.stdout}`;
+    // In-process cases share jest's picocolors, which colours when CI is set (read at load, before NO_COLOR).
+    const output = stripVTControlCharacters(`${r.run.stderr}${r.run.stdout}`);
     const show = { case: c.id, code: r.run.code, signal: r.run.signal, stderr: r.run.stderr.slice(0, 2000) };
     expect({ ...show, ended: r.run.signal === null }).toEqual({ ...show, ended: true });
     expect({ ...show, exit: r.run.code }).toEqual({ ...show, exit: c.exit ?? 1 });

@@ -19,7 +19,7 @@ let app: string;
 let tarball: string;
 
 /** What npm, node and tsc run with: no update checks, no audit, no funding messages. */
-const quiet = { ...process.env, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false', CHECKPOINT_DISABLE: '1' };
+const quiet = { ...process.env, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false', CHECKPOINT_DISABLE: '1', NO_COLOR: '1' }; // NO_COLOR: picocolors colours output when CI is set
 
 function must(cmd: string, args: readonly string[], cwd: string, timeoutMs: number): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: quiet, maxBuffer: 64 * 1024 * 1024 });

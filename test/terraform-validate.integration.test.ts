@@ -20,7 +20,7 @@ import { listEnvironmentFiles } from '../spec/load';
 import { runCli } from './helpers/cli';
 
 /** The provider versions required_providers pins (docker: stacks/private/docker-target.ts). */
-const PINNED = { 'kreuzwerker/docker': '4.6.0' } as const;
+const PINNED = { 'kreuzwerker/docker': '4.6.0', 'hashicorp/tls': '4.1.0' } as const;
 
 /** Secrets from Terraform variables: no hashicorp/random in the stack. */
 const VARIABLE_SECRETS = {
