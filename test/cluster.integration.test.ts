@@ -14,6 +14,8 @@ import { clusterStatus } from '../cli/local/ctl';
 import { ROOT, runCli } from './helpers/cli';
 import { operationsChecks } from './helpers/operations-checks';
 import { readState } from '../cli/local/state';
+import { waitForCluster } from '../cli/local/cluster-ready';
+import { nodePaths } from '../cli/local/layout';
 import { harnessListeningSockets, isLoopbackAddress } from '../cli/local/sockets';
 
 const cli = (args: string[]) => runCli(args, { timeoutMs: 180000 });
@@ -126,6 +128,20 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     const phases = up.timeline;
     expect(phases.map((p) => p.phase)).toEqual(['render', 'spawn', 'boot', 'formation', 'definitions', 'quorum-members', 'load-balancer', 'traffic']);
     expect(phases.every((p, i) => p.ms >= 0 && p.atMs >= (i === 0 ? 0 : phases[i - 1].atMs))).toBe(true);
+  });
+
+  test('a spec queue missing after formation is declared again by a second import of the definitions file', async () => {
+    const state = readState(dir)!;
+    const auth = { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` };
+    const del = await fetch(`${up.managementUrls[0]}api/queues/%2F/events.shard.1`, { method: 'DELETE', headers: auth });
+    expect(del.status).toBe(204);
+    const reimports: string[] = [];
+    const queues = [{ vhost: '/', name: 'events.shard.1' }];
+    const definitionsFile = nodePaths(dir, state.nodes[0].nodeName).definitions;
+    await waitForCluster(state, { credentials: { username: 'admin', password }, queues, timeoutMs: 60000, definitionsFile, reimportAfterMs: 0, onReimport: (m) => reimports.push(m) });
+    expect(reimports).toEqual(['/ events.shard.1']);
+    const q = (await (await fetch(`${up.managementUrls[0]}api/queues/%2F/events.shard.1`, { headers: auth })).json()) as { type: string };
+    expect(q.type).toBe('quorum');
   });
 
   // Last: its rolling-procedure check stops and restarts a node's app.

@@ -13,6 +13,7 @@ import { stopNodes } from '../local/stop';
 import { clusterStatus, runRabbitCli } from '../local/ctl';
 import { waitForAmqp } from '../local/amqp-probe';
 import { waitForCluster } from '../local/cluster-ready';
+import { nodePaths } from '../local/layout';
 import { isHarnessLoadBalancer, loadBalancerLaunch, startLoadBalancer } from '../local/load-balancer-process';
 import { localTlsResult, prepareLocalTls, withFreeTlsLoadBalancerPorts, withLocalTlsPorts, type LocalTlsResult } from '../local/tls-material';
 import { waitForNodes } from '../local/wait';
@@ -114,7 +115,16 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     const queues = resolveTopology(spec.topology).queues.map((q) => ({ vhost: q.vhost, name: q.name }));
     // With TLS the plain management and AMQP listeners may be off: readiness and formation are
     // read with the CLI tools (over the TLS distribution when inter-node TLS is on) instead.
-    const ready = plan.tls ? await waitWithCli(state, spec.nodes, timeoutMs, timeline) : await waitForCluster(state, { credentials, queues, timeoutMs, timeline });
+    const ready = plan.tls
+      ? await waitWithCli(state, spec.nodes, timeoutMs, timeline)
+      : await waitForCluster(state, {
+          credentials,
+          queues,
+          timeoutMs,
+          timeline,
+          definitionsFile: nodePaths(dir, state.nodes[0].nodeName).definitions,
+          onReimport: (missing) => note(`queues missing after formation (${missing}): importing the definitions file again`),
+        });
     // Quorum queues declared before the cluster was complete (e.g. by a shovel on the first node)
     // have too few members; add them now that every node runs. Idempotent; the CLI runs only when
     // a member is missing.

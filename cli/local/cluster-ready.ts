@@ -7,10 +7,14 @@
  * 2. formation: the first node reports every node running in its cluster (`/api/nodes`);
  * 3. definitions: every queue of the spec's topology exists (RabbitMQ imports queues only once
  *    `target_cluster_size_hint` nodes run), read with their quorum members in the same request.
+ *    Seen once on a heavily loaded machine: one quorum queue of the boot-time import never
+ *    appeared. When queues are still missing `reimportAfterMs` after formation, the definitions
+ *    file is imported once more through the API (idempotent: only what is missing is declared).
  */
+import * as fs from 'node:fs';
 import type { ObservedQuorumQueue } from '../../plan/quorum-members';
 import { nodeLogTail } from './logs';
-import { listQueues, nodeAnswers, quorumQueuesOf, runningNodes, type ManagementCredentials } from './management-api';
+import { importDefinitions, listQueues, nodeAnswers, quorumQueuesOf, runningNodes, type ManagementCredentials } from './management-api';
 import { isAlive } from './private/proc';
 import { sleep } from './private/run';
 import type { Timeline } from './timeline';
@@ -28,6 +32,12 @@ export interface WaitForClusterOptions {
   readonly pollMs?: number;
   /** Marks `boot`, `formation` and `definitions` when each stage ends. */
   readonly timeline?: Timeline;
+  /** The definitions file the nodes import at boot; imported again when queues stay missing. */
+  readonly definitionsFile?: string;
+  /** How long after formation queues may be missing before that second import. @default 15000 */
+  readonly reimportAfterMs?: number;
+  /** Told when the second import runs (what was missing). */
+  readonly onReimport?: (missing: string) => void;
 }
 
 /** Result of `waitForCluster`. */
@@ -64,6 +74,8 @@ export async function waitForCluster(state: LocalClusterState, options: WaitForC
     await sleep(pollMs);
   }
   options.timeline?.mark('formation');
+  const reimportAt = Date.now() + (options.reimportAfterMs ?? 15000);
+  let reimported = false;
   for (;;) {
     const r = await listQueues(first.managementPort, creds);
     const missing = r.ok ? options.queues.filter((q) => !r.body.some((l) => l.vhost === q.vhost && l.name === q.name)) : [];
@@ -72,6 +84,12 @@ export async function waitForCluster(state: LocalClusterState, options: WaitForC
       return { quorumQueues: quorumQueuesOf(r.body) };
     }
     last = r.ok ? `queues not declared yet: ${missing.map((q) => `${q.vhost} ${q.name}`).join(', ')}` : r.reason;
+    if (r.ok && !reimported && options.definitionsFile && Date.now() >= reimportAt) {
+      reimported = true;
+      options.onReimport?.(missing.map((q) => `${q.vhost} ${q.name}`).join(', '));
+      const imported = await importDefinitions(first.managementPort, creds, fs.readFileSync(options.definitionsFile, 'utf8'));
+      if (!imported.ok) last = `${last}; importing the definitions again failed: ${imported.reason}`;
+    }
     if (Date.now() >= deadline) throw new Error(`definitions were not loaded within ${options.timeoutMs / 1000} s: ${last}`);
     await sleep(pollMs);
   }

@@ -36,6 +36,26 @@ export async function managementGet<T>(port: number, path: string, creds: Manage
 }
 
 /**
+ * `POST http://127.0.0.1:<port>/api/definitions` of a definitions document (an idempotent import:
+ * what exists stays, what is missing is declared); never rejects.
+ */
+export async function importDefinitions(port: number, creds: ManagementCredentials, definitionsJson: string, timeoutMs = 30000): Promise<ManagementAnswer<undefined>> {
+  const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+  try {
+    const res = await fetch(`http://${LOOPBACK}:${port}/api/definitions`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: definitionsJson,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    return res.status < 300 ? { ok: true, body: undefined } : { ok: false, reason: `POST /api/definitions answered ${res.status}: ${text.slice(0, 300)}` };
+  } catch (error) {
+    return { ok: false, reason: `POST /api/definitions: ${(error as Error).message}` };
+  }
+}
+
+/**
  * Whether the node is booted for a client: its management listener (started with the plugins, at
  * the end of boot) answers `/api/overview` for the admin user, who exists only once the node has
  * imported its definitions file.
