@@ -116,7 +116,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     // With TLS the plain management and AMQP listeners may be off: readiness and formation are
     // read with the CLI tools (over the TLS distribution when inter-node TLS is on) instead.
     const ready = plan.tls
-      ? await waitWithCli(state, spec.nodes, timeoutMs, timeline)
+      ? await waitWithCli(state, spec.nodes, queues, timeoutMs, timeline)
       : await waitForCluster(state, {
           credentials,
           queues,
@@ -193,7 +193,13 @@ export function printUp(r: LocalUpResult, json: boolean): void {
 }
 
 /** The CLI-based wait (TLS specs): every node boots, then the first one sees all of them running. */
-async function waitWithCli(state: Parameters<typeof clusterStatus>[0], expected: number, timeoutMs: number, timeline: Timeline): Promise<{ quorumQueues?: undefined }> {
+async function waitWithCli(
+  state: Parameters<typeof clusterStatus>[0],
+  expected: number,
+  queues: ReadonlyArray<{ readonly vhost: string; readonly name: string }>,
+  timeoutMs: number,
+  timeline: Timeline,
+): Promise<{ quorumQueues?: undefined }> {
   const deadline = Date.now() + timeoutMs;
   await waitForNodes(state, { timeoutMs });
   timeline.mark('boot');
@@ -202,6 +208,19 @@ async function waitWithCli(state: Parameters<typeof clusterStatus>[0], expected:
     running = (await clusterStatus(state, state.nodes[0].nodeName)).runningNodes;
     if (running.length === expected) {
       timeline.mark('formation');
+      // The definitions (vhosts, users, queues) are imported once the whole cluster runs: wait
+      // until every spec queue exists, or clients right after `up` are refused on the vhost.
+      for (const vhost of [...new Set(queues.map((q) => q.vhost))]) {
+        const wanted = queues.filter((q) => q.vhost === vhost).map((q) => q.name);
+        for (;;) {
+          const r = await runRabbitCli(state, state.nodes[0].nodeName, ['-q', 'list_queues', '-p', vhost, 'name', '--formatter', 'json'], { timeoutMs: 30000 });
+          const names = r.code === 0 ? (JSON.parse(r.stdout || '[]') as Array<{ name: string }>).map((q) => q.name) : [];
+          if (wanted.every((w) => names.includes(w))) break;
+          if (Date.now() > deadline) throw new Error(`definitions not loaded within ${timeoutMs / 1000} s: vhost ${vhost} lacks ${wanted.filter((w) => !names.includes(w)).join(', ')}`);
+          await new Promise((res) => setTimeout(res, 1000));
+        }
+      }
+      timeline.mark('definitions');
       return {};
     }
     await new Promise((r) => setTimeout(r, 1000));
