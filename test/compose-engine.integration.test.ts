@@ -4,6 +4,12 @@
  * stand-in images (images/). The three nodes must form one cluster from the exported files alone,
  * the quorum queue must have a member on every node, and a confirmed message must go through the
  * load balancer. Every wait is bounded; `docker-compose down -v` removes what `up` created.
+ *
+ * The first node is started alone and the others only once it is healthy: the order in which the
+ * boot-time import of definitions declared no queue at all (the first node stores the file's hash
+ * while alone, the joining nodes skip the unchanged file; seen as a CI failure when the nodes
+ * happened to join late). The queue must exist anyway, declared by the import that waits for the
+ * whole cluster (rabbitmq/definitions/complete-import.ts).
  */
 import * as amqp from 'amqplib';
 import * as fs from 'node:fs';
@@ -11,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { hardNofileOf } from '../cli/private/host-limits';
-import { clusterStatus, quorumMembers } from '../e2e/cluster';
+import { clusterStatus, quorumMembers, waitHealthy } from '../e2e/cluster';
 import { DockerCli } from '../e2e/docker';
 import { mustRun, run, waitFor } from '../e2e/run';
 import { choosePorts, E2E_QUEUE, E2E_SECRET_VARIABLES, e2eSecretEnv, e2eSpecYaml } from '../e2e/spec';
@@ -64,6 +70,10 @@ afterAll(async () => {
 describe('the Compose export on a real engine', () => {
   test('docker-compose up forms a 3-node cluster; the quorum queue spans every node; a confirmed message goes through the load balancer', async () => {
     upRan = true;
+    const first = await compose(['up', '-d', '--no-build', NODES[0]], 600000);
+    expect(`${first.code}\n${first.stderr.slice(-3000)}`).toMatch(/^0\n/);
+    const alone = await waitHealthy(docker, [NODES[0]], 300000);
+    log(`${NODES[0]} healthy alone after ${alone} ms; starting the others`);
     const up = await compose(['up', '-d', '--no-build'], 600000);
     expect(`${up.code}\n${up.stderr.slice(-3000)}`).toMatch(/^0\n/);
     const formed = await waitFor(async () => {
@@ -78,6 +88,8 @@ describe('the Compose export on a real engine', () => {
       return m.length === 3 ? m : undefined;
     }, 120000, 3000);
     expect(members?.value.sort()).toEqual(NODES.map((n) => `rabbit@${n}`));
+    const logs = await docker.run(['logs', NODES[0]]);
+    log(`${NODES[0]}: ${`${logs.stdout}${logs.stderr}`.split('\n').filter((l) => /rmq-ha:|skipping queue/.test(l)).join(' | ')}`);
 
     const password = secrets[`TF_VAR_${E2E_SECRET_VARIABLES.admin}`];
     const conn = await amqp.connect({ hostname: '127.0.0.1', port: lbPort, username: 'admin', password, heartbeat: 10 });

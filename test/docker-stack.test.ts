@@ -88,6 +88,21 @@ describe('Docker stack: what matters', () => {
     expect(cs[0].entrypoint[2]).not.toMatch(/reset|join_cluster/);
   });
 
+  test('every node imports the definitions once more when the whole cluster runs (queues need every node), guarded by a marker', () => {
+    for (const c of cs) {
+      const start = c.entrypoint[2];
+      const line = start.split('\n').find((l) => l.includes('await_online_nodes'));
+      expect(line).toBeDefined();
+      // Detached in the background before the exec, bounded, with the node count and the file the boot import reads.
+      expect(line).toMatch(/^\( \( .* \) & \)$/);
+      expect(line).toContain('await_online_nodes 3 --timeout 1800');
+      expect(line).toContain("defs='/etc/rabbitmq/definitions.json'");
+      expect(line).toContain("mark='/var/lib/rabbitmq/.rmq-ha-definitions.sha256'");
+      expect(line).toContain('import_definitions "$defs"');
+      expect(start.indexOf(line!)).toBeLessThan(start.indexOf('exec docker-entrypoint.sh'));
+    }
+  });
+
   test('health check runs rabbitmq-diagnostics; durations as the provider reads them back (ForceNew block)', () => {
     expect(cs[0].healthcheck.test).toEqual(['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms']);
     // `60s` in the config against `1m0s` in the state replaced every node on every apply.

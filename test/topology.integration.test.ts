@@ -144,7 +144,7 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
       return s.runningNodes.length === 3 ? s : undefined;
     });
     timings.formed = Date.now() - started;
-    // Queues and bindings are imported by the node that completes the cluster (target size hint).
+    // Queues and bindings: the boot import declares them only when every node ran by then; local up imports again after formation when they are missing.
     const expected = resolveTopology(spec.topology).queues.length;
     const rows = await waitFor(`${expected} queues declared`, 30000, async () => {
       const q = await listQueues();

@@ -7,6 +7,7 @@ import { fileDescriptorLimit, type ClusterSpec } from '../../spec/cluster';
 import { publishedRanges } from '../../spec/published-ports';
 import { installStagedScript, placeFiles } from './staged-files';
 import type { TlsPlacement } from './tls-placement';
+import { completeImportLine } from '../../rabbitmq/definitions/complete-import';
 
 /** The health check every node container runs (stage 3 of the RabbitMQ health-check guide). */
 export const NODE_HEALTHCHECK = ['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms'];
@@ -115,6 +116,8 @@ export class RabbitmqNode extends Construct {
       'set -e',
       ...installStagedScript(placed.staged, 'rabbitmq'),
       ...(tls?.placement.install ?? []),
+      // Queues and bindings once every node runs (rabbitmq/definitions/complete-import.ts).
+      ...[completeImportLine({ definitionsPath: node.definitions.path, dataDir: DATA_DIR, nodes: spec.nodes })].filter(Boolean),
       'exec docker-entrypoint.sh rabbitmq-server',
     ].join('\n');
 

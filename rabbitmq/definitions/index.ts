@@ -35,11 +35,12 @@ export interface Definitions {
  * policies, federation upstreams and shovels. A node that imports definitions creates no guest user.
  *
  * RabbitMQ imports queues and bindings only once `cluster_formation.target_cluster_size_hint` nodes
- * run (`rabbit_nodes:if_reached_target_cluster_size/2`, 3.10 onwards): the first node of a fresh
- * cluster skips them and the node that completes the cluster declares them, so quorum queues get
- * members on every node. rabbitmq.conf sets the hint to the node count. (Without the hint, measured
- * on 3.10.8, the first node imports alone, its quorum queues keep one member and the nodes joining
- * later skip the unchanged file.) A cluster that never reaches its size never gets its queues.
+ * run (`rabbit_nodes:if_reached_target_cluster_size/2`, 3.10 onwards), so a first node that boots
+ * alone declares no quorum queue with a single member; rabbitmq.conf sets the hint to the node
+ * count. But the first node stores the file's hash cluster-wide (skip_if_unchanged) and the nodes
+ * joining later skip the unchanged file, so the boot import alone may declare no queue at all: each
+ * container also imports the file once the whole cluster runs (complete-import.ts). A cluster that
+ * never reaches its size never gets its queues.
  *
  * The file is the same for every target, except that `mirrored: { mode: nodes }` names the target's
  * Erlang node names.
