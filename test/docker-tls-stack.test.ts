@@ -31,6 +31,12 @@ describe('Docker stack with TLS', () => {
     expect(s.resource.tls_locally_signed_cert.tls_node_0.allowed_uses).toEqual(expect.arrayContaining(['server_auth', 'client_auth']));
   });
 
+  test('the CA certificate clients verify with is an output (not sensitive); a stack without TLS has none', () => {
+    expect(s.output.tls_ca_certificate).toEqual(expect.objectContaining({ value: '${tls_self_signed_cert.tls_ca.cert_pem}' }));
+    expect(s.output.tls_ca_certificate.sensitive).toBeUndefined();
+    expect(synth({ name: 'rmq', nodes: 3 }).output.tls_ca_certificate).toBeUndefined();
+  });
+
   test('TLS material is uploaded root-only and installed owner-only for rabbitmq', () => {
     for (const c of nodes) {
       const tlsUploads = (c.upload as Json[]).filter((u) => /tls-/.test(u.file));

@@ -27,6 +27,8 @@ export class DockerCluster extends Construct {
   public readonly image: Image;
   public readonly nodes: readonly RabbitmqNode[];
   public readonly loadBalancer?: LoadBalancerContainer;
+  /** The TLS material (tls.enabled). */
+  public readonly certificates?: ClusterCertificates;
 
   constructor(scope: Construct, id: string, props: DockerClusterProps) {
     super(scope, id);
@@ -38,6 +40,7 @@ export class DockerCluster extends Construct {
     this.image.overrideLogicalId('rabbitmq');
     const tls = plan.tls;
     const certs = tls ? new ClusterCertificates(this, 'certificates', { clusterName: plan.spec.name, tls }) : undefined;
+    this.certificates = certs;
     this.nodes = plan.nodes.map(
       (node) =>
         new RabbitmqNode(this, `node-${node.address.index}`, {

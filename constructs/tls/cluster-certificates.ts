@@ -80,6 +80,11 @@ export class ClusterCertificates extends Construct {
   }
 
   /** Material of node `index`. */
+  /** The CA certificate clients verify the cluster with (public: not sensitive). */
+  public get caPem(): string {
+    return this.nodeTokens[0].caPem;
+  }
+
   public forNode(index: number): CertificateTokens {
     const t = this.nodeTokens[index];
     if (!t) throw new Error(`no certificate for node ${index}`);

@@ -1,4 +1,5 @@
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { DockerCluster } from '../../constructs/docker/docker-cluster';
 import { SecretGuards } from '../../constructs/secrets/secret-guards';
@@ -42,4 +43,8 @@ export function placeOnDocker(scope: Construct, plan: ClusterPlan, secretToken: 
     ),
   );
   for (const node of cluster.nodes) node.container.lifecycle = { ...node.container.lifecycle, precondition: preconditions };
+  if (cluster.certificates) {
+    // Clients verify the cluster with this CA: `terraform output -raw tls_ca_certificate > ca.pem`.
+    new TerraformOutput(scope, 'tls_ca_certificate', { value: cluster.certificates.caPem, description: 'CA certificate (PEM) the node and load balancer certificates chain to' }).overrideLogicalId('tls_ca_certificate');
+  }
 }
