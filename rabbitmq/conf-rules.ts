@@ -179,6 +179,11 @@ export const CONF_RULES: readonly ConfRule[] = [
     },
   },
   {
+    id: 'net-tick',
+    reason: 'Erlang distribution tick: how soon a silent peer is declared down (a partition begins); only written when the spec lowers or raises the 60 s default.',
+    lines: (ctx) => (ctx.spec.rabbitmq.netTickTimeSeconds === undefined ? [] : [['net_ticktime', int(ctx.spec.rabbitmq.netTickTimeSeconds)]]),
+  },
+  {
     id: 'heartbeat',
     reason: 'Heartbeat frames every timeout/2 keep idle connections alive through load balancers and detect dead peers.',
     lines: (ctx) => [['heartbeat', int(ctx.spec.rabbitmq.heartbeatSeconds)]],

@@ -64,6 +64,13 @@ const rabbitmqFields = z.strictObject({
   partitionHandling: z.enum(['pause_minority', 'autoheal', 'ignore']).optional(),
   /** Server-suggested AMQP heartbeat; 10-30 s keeps proxies and load balancers from idling connections out. @default 30 */
   heartbeatSeconds: z.number().int().min(5, { error: 'must be >= 5 s; shorter heartbeats give false positives' }).max(600).default(30),
+  /**
+   * Erlang distribution tick (net_ticktime): a peer that stays silent for 45-75 s at the default
+   * of 60 is declared down and a partition begins. Lower detects a dead or cut-off node sooner but
+   * risks false partitions on a busy or briefly stalled network (RabbitMQ's networking guide).
+   * @default - RabbitMQ's own (60 s; nothing written)
+   */
+  netTickTimeSeconds: z.number().int().min(10, { error: 'must be >= 10 s; shorter ticks declare busy nodes down (false partitions)' }).max(600).optional(),
   /** Metrics collection interval; 10000 is the production recommendation with Prometheus. @default 10000 */
   collectStatisticsIntervalMs: z.number().int().min(1000).max(600000).default(10000),
   /** Where new queue leaders go. @default balanced */

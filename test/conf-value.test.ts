@@ -70,6 +70,7 @@ describe("RabbitMQ's own parser (installed cuttlefish and schemas) accepts every
   variants.push(['absolute memory watermark', { version: '3.10.8', rabbitmq: { memoryHighWatermark: { absolute: '1GiB' } } }]);
   variants.push(['autoheal, debug logs, client-local', { version: '3.10.8', rabbitmq: { partitionHandling: 'autoheal', logLevel: 'debug', queueLeaderLocator: 'client-local' } }]);
   variants.push(['5 nodes', { version: '3.13.7', nodes: 5 }]);
+  variants.push(['net tick 15 s', { version: '3.10.8', rabbitmq: { netTickTimeSeconds: 15 } }]);
 
   const texts = variants.map(([, input]) =>
     [...parseConf(planFor(input).nodes[0].config.content)]

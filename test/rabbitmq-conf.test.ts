@@ -128,6 +128,12 @@ describe('rabbitmq.conf rules (one test per rule and version boundary)', () => {
     expect(conf.has('queue_master_locator')).toBe(false);
   });
 
+  test('net_ticktime only when the spec sets it; below 10 s refused naming the field', () => {
+    expect(confOf(planFor()).has('net_ticktime')).toBe(false);
+    expect(confOf(planFor({ rabbitmq: { netTickTimeSeconds: 15 } })).get('net_ticktime')).toBe('15');
+    expect(() => planFor({ rabbitmq: { netTickTimeSeconds: 5 } })).toThrow(/rabbitmq\.netTickTimeSeconds[\s\S]*>= 10 s/);
+  });
+
   test('quorum-membership: reconciliation from 3.13 (grows to min(nodes, 3)), absent on 3.10-3.12 (unknown key there)', () => {
     const on = confOf(planFor({ version: '3.13.7', nodes: 5 }));
     expect(on.get('quorum_queue.continuous_membership_reconciliation.enabled')).toBe('true');
