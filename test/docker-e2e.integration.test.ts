@@ -309,8 +309,9 @@ describe('day two on the real engine', () => {
     await docker.must(['network', 'disconnect', network, victim]);
     let paused: { ms: number } | undefined;
     try {
-      // The partition is noticed after the net tick (60 s default, up to 75 s); then the minority pauses.
-      // Paused: the majority's running-node list drops the victim once the net tick (60 s) notices,
+      // The partition is noticed after the net tick (the e2e spec sets rabbitmq.netTickTimeSeconds 15:
+      // 11-19 s instead of 45-75 s at the default); then the minority pauses.
+      // Paused: the majority's running-node list drops the victim once the net tick notices,
       // and the victim logs that it paused itself. (rabbitmqctl inside the disconnected container
       // cannot reach its own node: its host name no longer resolves to an address it has.)
       const since = new Date(at).toISOString();
