@@ -19,6 +19,7 @@ import { harnessListeningSockets, isLoopbackAddress, listeningSockets } from '..
 import { readState } from '../cli/local/state';
 import { createLocalCa, issueLocalCertificate } from '../cli/local/tls-certs';
 import { runCli } from './helpers/cli';
+import { publishTls, sClient } from './helpers/tls-clients';
 
 const cli = (args: string[]) => runCli(args, { timeoutMs: 200000 });
 const PIKA = path.join(__dirname, 'fixtures/tls/pika_tls_publish.py');
@@ -28,33 +29,6 @@ interface UpJson {
   passwordFile: string;
   loadBalancer?: { kind: string; amqpUri: string; managementUrl: string };
   tls: { caFile: string; amqpsUris: string[]; managementUrls: string[] };
-}
-
-/** `openssl s_client` verifying the peer against `ca` for `name`; returns the verify line and exit code. */
-function sClient(port: number, ca: string, name = 'localhost'): { code: number | null; out: string } {
-  const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', name, '-verify_hostname', name, '-CAfile', ca, '-verify_return_error'], {
-    input: '',
-    encoding: 'utf8',
-    timeout: 20000,
-  });
-  return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
-}
-
-/** amqplib: confirmed publishes over TLS, verifying against `ca`. */
-async function publishTls(uri: string, ca: string, password: string, count = 20): Promise<string> {
-  const u = new URL(uri);
-  u.username = 'admin';
-  u.password = password;
-  const conn = await amqp.connect(u.toString(), { ca: [fs.readFileSync(ca)], servername: u.hostname, timeout: 10000 });
-  try {
-    const ch = await conn.createConfirmChannel();
-    const q = await ch.assertQueue('', { exclusive: true });
-    for (let i = 0; i < count; i++) ch.sendToQueue(q.queue, Buffer.from(`m${i}`));
-    await ch.waitForConfirms();
-    return `confirmed ${count} over ${(conn.connection as unknown as { stream: { getProtocol(): string } }).stream.getProtocol()}`;
-  } finally {
-    await conn.close();
-  }
 }
 
 function pika(port: number, ca: string, password: string, name = 'localhost'): { code: number | null; out: string } {
