@@ -4,6 +4,12 @@
 set -u
 cd "$(dirname "$0")/.."
 
+# The provider builds (minutes of Go compilation on a fresh machine) need only Go: start them now so
+# they overlap the package install and the TypeScript build; `npm run providers` below waits for
+# them (build.sh holds a lock on its cache) and then finds the binaries cached.
+prebuild_log="${RMQ_HA_CACHE:-/var/cache/rmq-ha}/providers-prebuild.log"
+mkdir -p "$(dirname "$prebuild_log")" 2>/dev/null && { bash providers/build.sh >"$prebuild_log" 2>&1 & }
+
 # prometheus ships promtool (check config/rules, test rules) and the server the operations test runs: 19 MB, ~5 s to install.
 # python3-venv: the venv test/helpers/kubernetes-validate.sh installs the pinned Kubernetes schema validator into.
 # librsvg2-bin: rsvg-convert renders the review's topology picture (test/review-formats.test.ts).
