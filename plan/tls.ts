@@ -13,6 +13,8 @@ import { childName, SUFFIX } from './names';
 
 /** File names of TLS material, cert-manager's Secret layout (the same on every target). */
 export const TLS_FILE_NAMES = { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key' } as const;
+/** HAProxy's certificate-and-key file (`crt`): the certificate followed by the key. */
+export const COMBINED_FILE_NAME = 'tls-combined.pem';
 
 /** Where the CA, certificate and key are on a machine. */
 export interface TlsPaths {
@@ -76,9 +78,9 @@ function pathsUnder(dir: string): TlsPaths {
   return { ca: `${dir}/${TLS_FILE_NAMES.ca}`, cert: `${dir}/${TLS_FILE_NAMES.cert}`, key: `${dir}/${TLS_FILE_NAMES.key}` };
 }
 
-/** Directory of a node's TLS material (beside its rabbitmq.conf). */
+/** Directory of a node's TLS material (beside its rabbitmq.conf unless the address table says otherwise). */
 export function nodeTlsDir(node: NodeAddress): string {
-  return `${node.configDir}/tls`;
+  return node.tlsDir ?? `${node.configDir}/tls`;
 }
 
 /** The name shared by every node certificate: a real DNS name for the set of nodes on each target. */
@@ -149,7 +151,7 @@ export function planTls(spec: ClusterSpec, version: RabbitVersion, addresses: Ad
   let loadBalancer: LoadBalancerTlsPlan | undefined;
   if (lb.kind !== 'none') {
     const dir = addresses.target === 'local' ? `${lbRuntimeDir}/tls` : LB_TLS_DIRS[lb.kind];
-    loadBalancer = { mode: tls.loadBalancer.mode, names: loadBalancerNames(spec, addresses.target), paths: pathsUnder(dir), combinedPath: `${dir}/tls-combined.pem` };
+    loadBalancer = { mode: tls.loadBalancer.mode, names: loadBalancerNames(spec, addresses.target), paths: pathsUnder(dir), combinedPath: `${dir}/${COMBINED_FILE_NAME}` };
   }
   return {
     source: sourceOf(spec),
