@@ -92,12 +92,22 @@ function sharedNodeName(spec: ClusterSpec, target: AddressTable['target']): stri
   return 'localhost';
 }
 
+/** The names a Kubernetes Service is reached by from inside the cluster, longest first. */
+function kubernetesServiceNames(spec: ClusterSpec, service: string): string[] {
+  const ns = spec.kubernetes.namespace;
+  return [`${service}.${ns}.svc.${spec.kubernetes.clusterDomain}`, `${service}.${ns}.svc`, `${service}.${ns}`, service];
+}
+
 /** Names of node `n`'s certificate: how peers, the load balancer and clients reach it. */
 function nodeNames(spec: ClusterSpec, addresses: AddressTable, n: NodeAddress): CertificateNames {
   const shared = sharedNodeName(spec, addresses.target);
   if (addresses.target === 'kubernetes') {
     const fqdn = `${n.host}.svc.${spec.kubernetes.clusterDomain}`;
-    return { dnsNames: [fqdn, n.host, n.shortName, shared], ipAddresses: [] };
+    // Clients reach a node through the client Service `<cluster>`, and through the load balancer's
+    // Service when it passes TLS through (they then see the node's certificate).
+    const passthrough = spec.loadBalancer.kind !== 'none' && spec.tls.loadBalancer.mode === 'passthrough';
+    const services = [spec.name, ...(passthrough ? [childName(spec.name, SUFFIX.loadBalancer)] : [])].flatMap((svc) => kubernetesServiceNames(spec, svc));
+    return { dnsNames: [fqdn, n.host, n.shortName, shared, ...services], ipAddresses: [] };
   }
   if (addresses.target === 'docker') {
     // Published ports: clients on the host connect to the bind address (or localhost).
@@ -109,10 +119,7 @@ function nodeNames(spec: ClusterSpec, addresses: AddressTable, n: NodeAddress): 
 
 function loadBalancerNames(spec: ClusterSpec, target: AddressTable['target']): CertificateNames {
   const lb = childName(spec.name, SUFFIX.loadBalancer);
-  if (target === 'kubernetes') {
-    const ns = spec.kubernetes.namespace;
-    return { dnsNames: [`${lb}.${ns}.svc.${spec.kubernetes.clusterDomain}`, `${lb}.${ns}.svc`, `${lb}.${ns}`, lb], ipAddresses: [] };
-  }
+  if (target === 'kubernetes') return { dnsNames: kubernetesServiceNames(spec, lb), ipAddresses: [] };
   if (target === 'docker') {
     const host = spec.network.bindAddress === '0.0.0.0' ? '127.0.0.1' : spec.network.bindAddress;
     return { dnsNames: [lb, 'localhost'], ipAddresses: [host] };

@@ -74,6 +74,17 @@ describe('rabbitmq.conf with TLS', () => {
     expect(planFor({ tls: { enabled: true } }).nodes[0].interNodeTlsConfig).toBeUndefined();
   });
 
+  test('kubernetes: the pod\'s certificate files are under /etc/rabbitmq-tls (beside the read-only config volume), the same for every pod', () => {
+    const plan = planFor({ target: 'kubernetes', nodes: 3, tls: { enabled: true, interNode: true } });
+    for (const n of [0, 2]) {
+      const conf = confOf(plan, n);
+      expect([conf.get('ssl_options.cacertfile'), conf.get('ssl_options.certfile'), conf.get('ssl_options.keyfile')]).toEqual(['/etc/rabbitmq-tls/ca.crt', '/etc/rabbitmq-tls/tls.crt', '/etc/rabbitmq-tls/tls.key']);
+      expect(conf.get('management.ssl.certfile')).toBe('/etc/rabbitmq-tls/tls.crt');
+      expect(plan.nodes[n].interNodeTlsConfig!.content).toContain('{keyfile, "/etc/rabbitmq-tls/tls.key"}');
+    }
+    expect(plan.nodes[2].interNodeTlsConfig!.content).toBe(plan.nodes[0].interNodeTlsConfig!.content);
+  });
+
   // The real parser: keys of the installed release with file keys pointing at real PEM files.
   const known = installedSchemaKeyPatterns();
   const variants = [
@@ -81,6 +92,8 @@ describe('rabbitmq.conf with TLS', () => {
     ['3.10.8 docker, client certificates required, inter-node', { version: '3.10.8', tls: { enabled: true, clientCertificates: 'required' as const, interNode: true } }],
     ['3.10.8 plain listeners kept', { version: '3.10.8', tls: { enabled: true, required: false } }],
     ['4.3.4 docker, TLS', { version: '4.3.4', tls: { enabled: true } }],
+    ['3.10.8 kubernetes, TLS required, inter-node, behind HAProxy', { version: '3.10.8', target: 'kubernetes' as const, loadBalancer: { kind: 'haproxy' as const }, tls: { enabled: true, interNode: true } }],
+    ['4.3.4 kubernetes, client certificates optional', { version: '4.3.4', target: 'kubernetes' as const, tls: { enabled: true, clientCertificates: 'optional' as const } }],
   ] as const;
   const texts = variants.map(([, input]) => {
     const conf = parseConf(planFor(input).nodes[0].config.content);
@@ -175,7 +188,12 @@ describe('certificate files named in the spec are checked when the spec is loade
     expect(r.stderr).toMatch(/tls\.certificates\.files\.certFile: got ".*nope\.crt"; cannot read the file \(no such file\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
-  test('TLS on the kubernetes target is refused until Secrets and the NetworkPolicy are built', () => {
-    expect(() => parseClusterSpec({ name: 'rmq', target: 'kubernetes', tls: { enabled: true } })).toThrow(/not available for the kubernetes target yet/);
+  test('TLS on the kubernetes target is accepted; a terminating load balancer with an existing Secret is refused with field, value and fix', () => {
+    expect(parseClusterSpec({ name: 'rmq', target: 'kubernetes', tls: { enabled: true } }).tls.enabled).toBe(true);
+    expect(parseClusterSpec({ name: 'rmq', target: 'kubernetes', tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } } } }).tls.certificates).toEqual({ secret: { name: 'rmq-tls' } });
+    expect(() =>
+      parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'haproxy' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, loadBalancer: { mode: 'terminate' } } }),
+    ).toThrow(/tls\.loadBalancer\.mode: got "terminate"; a terminating load balancer needs a certificate of its own, which an existing Secret \(rmq-tls\) does not provide; use mode passthrough/);
+    expect(() => parseClusterSpec({ name: 'rmq', target: 'docker', tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } } } })).toThrow(/tls\.certificates\.secret: .*a Secret exists only on Kubernetes/);
   });
 });

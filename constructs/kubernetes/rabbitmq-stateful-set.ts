@@ -20,6 +20,8 @@ export interface RabbitmqStatefulSetProps {
    * values), on the pod template: a rotated password rolls the pods. @default no annotation
    */
   readonly secretsChecksum?: string;
+  /** More pod template annotations of the toolkit (e.g. the TLS CA checksum). @default {} */
+  readonly extraPodAnnotations?: Readonly<Record<string, string>>;
   /** Everything the pods need before they start: namespace, RBAC, ConfigMap, Secrets, headless Service. */
   readonly dependsOn: ITerraformDependable[];
 }
@@ -68,6 +70,7 @@ export class RabbitmqStatefulSet extends Construct {
               ...k.podAnnotations,
               [CONFIG_CHECKSUM_ANNOTATION]: files.checksum,
               ...(props.secretsChecksum ? { [SECRETS_CHECKSUM_ANNOTATION]: props.secretsChecksum } : {}),
+              ...(props.extraPodAnnotations ?? {}),
             },
           },
           spec: podSpec(plan, names, files),
