@@ -14,6 +14,7 @@ import { serviceExposure } from './private/exposure';
 import { loadBalancerPodSpec, loadBalancerPorts, type LoadBalancerPortName } from './private/load-balancer-pod';
 import { CONFIG_CHECKSUM_ANNOTATION, loadBalancerLabels, loadBalancerSelectorLabels, objectMetadata } from './private/metadata';
 import type { KubernetesNames } from './private/names';
+import { externalSecretAnnotations } from './private/tls-pod';
 
 /** appProtocol of each Service port. */
 const APP_PROTOCOL: Readonly<Record<LoadBalancerPortName, string>> = { amqp: 'amqp', management: 'http', stats: 'http', prometheus: 'http' };
@@ -93,7 +94,7 @@ export class KubernetesLoadBalancer extends Construct {
     this.configSecret.overrideLogicalId('load_balancer_config');
 
     this.deployment = new DeploymentV1(this, 'deployment', {
-      metadata: objectMetadata(spec, names.loadBalancer, { labels }),
+      metadata: objectMetadata(spec, names.loadBalancer, { labels, annotations: externalSecretAnnotations(props.tls) }),
       spec: {
         replicas: String(spec.loadBalancer.replicas),
         selector: { matchLabels: selector },

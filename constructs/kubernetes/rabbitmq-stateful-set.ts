@@ -7,6 +7,7 @@ import type { PodFiles } from './private/config-files';
 import { CONFIG_CHECKSUM_ANNOTATION, SECRETS_CHECKSUM_ANNOTATION, objectMetadata, selectorLabels, workloadLabels } from './private/metadata';
 import type { KubernetesNames } from './private/names';
 import { podNodeName, podSpec, VOLUME } from './private/pod-template';
+import { externalSecretAnnotations } from './private/tls-pod';
 
 /** Props of RabbitmqStatefulSet. */
 export interface RabbitmqStatefulSetProps {
@@ -54,7 +55,7 @@ export class RabbitmqStatefulSet extends Construct {
     });
 
     this.statefulSet = new StatefulSetV1(this, 'stateful-set', {
-      metadata: objectMetadata(spec, names.statefulSet, { labels: workloadLabels(spec, plan.version) }),
+      metadata: objectMetadata(spec, names.statefulSet, { labels: workloadLabels(spec, plan.version), annotations: externalSecretAnnotations(plan.tls) }),
       spec: {
         serviceName: names.headlessService,
         replicas: String(spec.nodes),

@@ -24,6 +24,7 @@ import type { DeploymentV1SpecTemplateSpecContainerVolumeMount, DeploymentV1Spec
 import type { ClusterPlan } from '../../../plan/plan';
 import { TLS_FILE_NAMES, type TlsPaths, type TlsPlan } from '../../../plan/tls';
 import { nodeErlArgs } from '../../../plan/tls-files';
+import { EXTERNAL_SECRETS_ANNOTATION } from './metadata';
 import type { KubernetesNames } from './names';
 
 /** Volume names of the TLS material. */
@@ -40,6 +41,12 @@ export function podTlsKey(pod: string, name: string): string {
 /** True when the pods read a Secret this stack does not create (`tls.certificates.secret`). */
 export function existingTlsSecret(tls: TlsPlan): string | undefined {
   return tls.source.kind === 'secret' ? tls.source.name : undefined;
+}
+
+/** Annotations of a workload whose pods mount an existing Secret (none when the stack makes its own). */
+export function externalSecretAnnotations(tls: TlsPlan | undefined): Record<string, string> {
+  const existing = tls ? existingTlsSecret(tls) : undefined;
+  return existing ? { [EXTERNAL_SECRETS_ANNOTATION]: existing } : {};
 }
 
 /** The one set of paths every pod uses (the Kubernetes address table puts them in one directory). */
