@@ -123,12 +123,13 @@ export function tlsSpecIssues(spec: ClusterSpec): SpecIssue[] {
   const tls = spec.tls;
   const out: SpecIssue[] = [];
   if (!tls.enabled) return out;
-  if ('secret' in tls.certificates && spec.loadBalancer.kind !== 'none' && tls.loadBalancer.mode === 'terminate') {
-    out.push({
-      path: 'tls.loadBalancer.mode',
-      value: 'terminate',
-      message: `a terminating load balancer needs a certificate of its own, which an existing Secret (${tls.certificates.secret.name}) does not provide; use mode passthrough, or certificates { generate: {} } or { files: { caFile, certFile, keyFile } }`,
-    });
+  if ('secret' in tls.certificates && spec.loadBalancer.kind !== 'none') {
+    const fix = `which an existing Secret (${tls.certificates.secret.name}) does not provide; use certificates { generate: {} } or { files: { caFile, certFile, keyFile } }`;
+    if (tls.loadBalancer.mode === 'terminate') {
+      out.push({ path: 'tls.loadBalancer.mode', value: 'terminate', message: `a terminating load balancer needs a certificate of its own, ${fix}, or mode passthrough` });
+    } else if (tls.clientCertificates !== 'none') {
+      out.push({ path: 'tls.clientCertificates', value: tls.clientCertificates, message: `the load balancer's checks must present a client certificate of their own, ${fix}, or clientCertificates: none` });
+    }
   }
   if ('secret' in tls.certificates && spec.target !== 'kubernetes') {
     out.push({ path: 'tls.certificates.secret', value: tls.certificates.secret, message: 'a Secret exists only on Kubernetes; on docker use { files: { caFile, certFile, keyFile } } or { generate: {} }' });

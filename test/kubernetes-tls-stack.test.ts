@@ -157,6 +157,12 @@ describe('the load balancer with TLS', () => {
   });
 });
 
+test('passthrough with client certificates: the proxy\'s Secret carries its own certificate (its checks present it)', () => {
+  const j = synth(tlsSpec({ clientCertificates: 'required' }, { loadBalancer: { kind: 'haproxy' } }));
+  expect(Object.keys(j.resource.kubernetes_secret_v1.load_balancer_tls.data).sort()).toEqual(['ca.crt', 'tls-combined.pem', 'tls.crt', 'tls.key']);
+  expect(j.resource.kubernetes_secret_v1.load_balancer_config.data['haproxy.cfg']).toContain('crt /usr/local/etc/haproxy/tls/tls-combined.pem');
+});
+
 describe('an existing Secret (tls.certificates.secret, cert-manager layout)', () => {
   const j = synth(tlsSpec({ certificates: { secret: { name: 'rmq-cert' } } }, { loadBalancer: { kind: 'nginx' } }));
 

@@ -25,10 +25,11 @@ export function nodeTlsPlacement(t: CertificateTokens, paths: TlsPaths, owner: s
 }
 
 /**
- * Load balancer containers: the CA (needed to verify nodes) and, when terminating, the proxy's
- * certificate and key (and HAProxy's combined file) uploaded 0400: the proxy reads them as root at
+ * Load balancer containers: the CA (needed to verify nodes) and, when it needs one (terminating,
+ * or nodes asking for client certificates), the proxy's certificate and key (and HAProxy's
+ * combined file) uploaded 0400: the proxy reads them as root at
  * start (nginx's master; HAProxy before it drops to its user, see haproxy/private/tls.ts).
  */
-export function loadBalancerTlsPlacement(t: CertificateTokens, paths: TlsPaths, combinedPath: string, terminate: boolean): ContainerUpload[] {
-  return loadBalancerTlsFiles(t, terminate).map((f) => ({ file: tlsFilePath(f.name, paths, combinedPath), content: f.content, permissions: '0400' }));
+export function loadBalancerTlsPlacement(t: CertificateTokens, paths: TlsPaths, combinedPath: string, ownCertificate: boolean): ContainerUpload[] {
+  return loadBalancerTlsFiles(t, ownCertificate).map((f) => ({ file: tlsFilePath(f.name, paths, combinedPath), content: f.content, permissions: '0400' }));
 }

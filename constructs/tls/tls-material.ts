@@ -23,12 +23,13 @@ export function nodeTlsFiles(t: CertificateTokens): TlsFile[] {
 }
 
 /**
- * A load balancer's files: the CA (to verify nodes) and, when it terminates TLS, its certificate,
- * key and the combined file HAProxy reads (certificate followed by key).
+ * A load balancer's files: the CA (to verify nodes) and, when it needs a certificate of its own
+ * (plan/tls.ts `loadBalancerNeedsCertificate`), its certificate, key and the combined file
+ * HAProxy reads (certificate followed by key).
  */
-export function loadBalancerTlsFiles(t: CertificateTokens, terminate: boolean): TlsFile[] {
+export function loadBalancerTlsFiles(t: CertificateTokens, ownCertificate: boolean): TlsFile[] {
   const ca: TlsFile = { name: TLS_FILE_NAMES.ca, content: t.caPem, secret: false };
-  if (!terminate) return [ca];
+  if (!ownCertificate) return [ca];
   return [
     ca,
     { name: TLS_FILE_NAMES.cert, content: t.certPem, secret: false },
