@@ -130,6 +130,13 @@ describe('ports and probes', () => {
     expect(rabbitContainer(j).startup_probe.http_get).toMatchObject({ port: 'management', scheme: 'HTTP' });
   });
 
+  test('client certificates required on HTTPS management: the startup probe is the CLI (the kubelet has no client certificate)', () => {
+    const c = rabbitContainer(synth(tlsSpec({ clientCertificates: 'required' })));
+    expect(c.startup_probe.http_get).toBeUndefined();
+    expect(c.startup_probe.exec.command.join(' ')).toContain("rabbitmqctl eval 'rabbit_nodes:reached_target_cluster_size().'");
+    expect(rabbitContainer(synth(tlsSpec({ clientCertificates: 'optional' }))).startup_probe.http_get.scheme).toBe('HTTPS');
+  });
+
   test('before 4.2.4 the startup probe is the CLI (over the distribution, TLS with interNode)', () => {
     const c = rabbitContainer(synth(tlsSpec({ interNode: true }, {}, '3.13.7')));
     expect(c.startup_probe.exec.command.join(' ')).toContain('rabbitmqctl eval');

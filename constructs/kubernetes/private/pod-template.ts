@@ -131,7 +131,9 @@ function setupContainer(plan: ClusterPlan): StatefulSetV1SpecTemplateSpecContain
 }
 
 function startupProbe(plan: ClusterPlan): StatefulSetV1SpecTemplateSpecContainerStartupProbe {
-  const check = startupCheck(plan.version);
+  const http = managementListener(serverListeners(plan));
+  // The kubelet presents no client certificate: an HTTPS listener that requires one refuses it.
+  const check = startupCheck(plan.version, http !== undefined && !(http.tls && plan.tls?.clientCertificates === 'required'));
   const timing = {
     initialDelaySeconds: 10,
     periodSeconds: STARTUP_PROBE_PERIOD_SECONDS,
@@ -139,7 +141,6 @@ function startupProbe(plan: ClusterPlan): StatefulSetV1SpecTemplateSpecContainer
   };
   if (check.kind === 'http') {
     // Plain HTTP where it listens, else HTTPS (the kubelet does not verify the certificate).
-    const http = managementListener(serverListeners(plan));
     if (!http) throw new Error('startup probe: the node has no management listener');
     return { ...timing, timeoutSeconds: 5, httpGet: { path: check.path, port: http.name, scheme: http.tls ? 'HTTPS' : 'HTTP' } };
   }
