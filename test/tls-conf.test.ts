@@ -148,6 +148,29 @@ describe('load balancer configs with TLS, checked by haproxy -c and nginx -t', (
   });
 });
 
+describe('the Kubernetes HAProxy config with TLS, checked by haproxy -c', () => {
+  test.each([
+    ['passthrough', 'optional'],
+    ['terminate', 'none'],
+  ] as const)('%s, client certificates %s: valid with its TLS files (paths moved to a temporary folder), no user/group switch', (mode, clientCertificates) => {
+    const plan = planFor({ target: 'kubernetes', nodes: 3, loadBalancer: { kind: 'haproxy' }, tls: { enabled: true, clientCertificates, loadBalancer: { mode } } });
+    const lbTls = plan.tls!.loadBalancer!;
+    const dir = path.join(tmp, `k8s-haproxy-${mode}`);
+    const moved = { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'tls.crt'), key: path.join(dir, 'tls.key') };
+    placeTlsFiles({ ca: ca.certFile, cert: cert.certFile, key: cert.keyFile }, moved);
+    fs.writeFileSync(path.join(dir, 'tls-combined.pem'), fs.readFileSync(cert.certFile, 'utf8') + fs.readFileSync(cert.keyFile, 'utf8'));
+    const text = plan.loadBalancer!.config.content;
+    expect(text).not.toMatch(/^\s*(user|group) haproxy$/m); // the pod already runs as haproxy (99) and reads its files through fsGroup
+    expect(text).toContain(mode === 'terminate' ? `ssl crt ${lbTls.combinedPath}` : `crt ${lbTls.combinedPath}`);
+    // Node names do not resolve here: init-addr none, so the check makes no DNS query.
+    const file = path.join(dir, 'haproxy.cfg');
+    fs.writeFileSync(file, text.split(`${path.posix.dirname(lbTls.paths.ca)}/`).join(`${dir}/`).replace(/init-addr \S+/g, 'init-addr none').replace(/\/var\/lib\/haproxy/g, dir).replace('{{secret:lb_stats_password}}', 'x'));
+    const r = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8', timeout: 20000 });
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/\[ALERT\]/);
+    expect(r.status).toBe(0);
+  });
+});
+
 describe('certificate files named in the spec are checked when the spec is loaded', () => {
   const other = createLocalCa(path.join(tmp, 'other'), 'other CA', 2);
   const expired = issueLocalCertificate(ca, path.join(tmp, 'expired'), { dnsNames: ['rmq-0'], ipAddresses: [] }, -1);
