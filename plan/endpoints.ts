@@ -15,18 +15,29 @@ export interface NodeEndpoint {
  * locally the loopback ports.
  */
 export function nodeEndpoints(spec: ClusterSpec, addresses: AddressTable): NodeEndpoint[] {
+  const s = schemes(spec);
   return addresses.nodes.map((n) => {
     const np = spec.network.nodePorts;
     if (addresses.target === 'docker' && np !== false) {
+      // With TLS the published ports lead to the TLS listeners.
       const host = spec.network.bindAddress === '0.0.0.0' ? '127.0.0.1' : spec.network.bindAddress;
       return {
         node: n.nodeName,
-        amqpUri: `amqp://${host}:${np.amqpBase + n.index}`,
-        managementUrl: `http://${host}:${np.managementBase + n.index}/`,
+        amqpUri: `${s.amqp}://${host}:${np.amqpBase + n.index}`,
+        managementUrl: `${s.management}://${host}:${np.managementBase + n.index}/`,
       };
     }
-    return { node: n.nodeName, amqpUri: `amqp://${n.host}:${n.amqpPort}`, managementUrl: `http://${n.host}:${n.managementPort}/` };
+    const tls = spec.tls.enabled ? n.tlsPorts : undefined;
+    const amqpPort = tls ? tls.amqps : n.amqpPort;
+    const managementPort = tls && spec.tls.management ? tls.management : n.managementPort;
+    return { node: n.nodeName, amqpUri: `${s.amqp}://${n.host}:${amqpPort}`, managementUrl: `${s.management}://${n.host}:${managementPort}/` };
   });
+}
+
+/** URI schemes clients use: AMQPS and HTTPS with TLS (management over HTTPS only when the spec turns it on). */
+function schemes(spec: ClusterSpec): { amqp: 'amqp' | 'amqps'; management: 'http' | 'https' } {
+  const tls = spec.tls.enabled;
+  return { amqp: tls ? 'amqps' : 'amqp', management: tls && spec.tls.management ? 'https' : 'http' };
 }
 
 /** How a client reaches the cluster through the load balancer. */
@@ -57,9 +68,13 @@ export function loadBalancerEndpoint(spec: ClusterSpec, target: AddressTable['ta
   const stats = lb.kind === 'haproxy' ? '/stats' : '/nginx_status';
   // Kubernetes: the status page is on the ClusterIP Service beside the entry point, never on it.
   const statsHost = target === 'kubernetes' ? `${childName(spec.name, SUFFIX.loadBalancerInternal)}.${spec.kubernetes.namespace}.svc` : host;
+  // With TLS the proxy listens on tls.loadBalancer.ports (passing TLS through or terminating it).
+  const s = schemes(spec);
+  const ports = spec.tls.enabled ? { amqp: spec.tls.loadBalancer.ports.amqps, management: spec.tls.loadBalancer.ports.management } : lb.ports;
+  const terminated = spec.tls.enabled && spec.tls.loadBalancer.mode === 'terminate';
   return {
-    amqpUri: `amqp://${host}:${lb.ports.amqp}`,
-    managementUrl: `http://${host}:${lb.ports.management}/`,
+    amqpUri: `${s.amqp}://${host}:${ports.amqp}`,
+    managementUrl: `${terminated ? 'https' : s.management}://${host}:${ports.management}/`,
     statsUrl: lb.kind === 'nginx' && target !== 'local' ? undefined : `http://${statsHost}:${lb.ports.stats}${stats}`,
   };
 }

@@ -170,6 +170,16 @@ test('passthrough with client certificates: the proxy\'s Secret carries its own 
   expect(j.resource.kubernetes_secret_v1.load_balancer_config.data['haproxy.cfg']).toContain('crt /usr/local/etc/haproxy/tls/tls-combined.pem');
 });
 
+test('outputs and review endpoints name the TLS listeners (amqps, https), through the load balancer and per pod', () => {
+  const j = synth(tlsSpec({}, { loadBalancer: { kind: 'haproxy' } }));
+  expect(j.output.amqp_uri.value).toBe('amqps://rmq-lb.rabbitmq.svc:5671');
+  expect(j.output.management_url.value).toBe('https://rmq-lb.rabbitmq.svc:15671/');
+  expect(j.output.amqp_uris.value).toEqual([0, 1, 2].map((i) => `amqps://rmq-server-${i}.rmq-nodes.rabbitmq:5671`));
+  expect(j.output.management_urls.value[0]).toBe('https://rmq-server-0.rmq-nodes.rabbitmq:15671/');
+  const plainMgmt = synth(tlsSpec({ management: false }));
+  expect(plainMgmt.output.management_urls.value[0]).toBe('http://rmq-server-0.rmq-nodes.rabbitmq:15672/');
+});
+
 describe('an existing Secret (tls.certificates.secret, cert-manager layout)', () => {
   const j = synth(tlsSpec({ certificates: { secret: { name: 'rmq-cert' } } }, { loadBalancer: { kind: 'nginx' } }));
 
