@@ -176,11 +176,3 @@ export function planTls(spec: ClusterSpec, version: RabbitVersion, addresses: Ad
   };
 }
 
-/**
- * Whether the load balancer needs a certificate and key of its own: to present to clients when it
- * terminates TLS, and as a client certificate towards the nodes when they ask for one (HAProxy's
- * health checks and nginx's upstream connections present it, in passthrough mode too).
- */
-export function loadBalancerNeedsCertificate(tls: Pick<TlsPlan, 'loadBalancer' | 'clientCertificates'>): boolean {
-  return tls.loadBalancer !== undefined && (tls.loadBalancer.mode === 'terminate' || tls.clientCertificates !== 'none');
-}

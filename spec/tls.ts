@@ -118,6 +118,17 @@ export const tlsSpec = z.strictObject({
 });
 export type TlsSpec = z.output<typeof tlsSpec>;
 
+/**
+ * Whether the load balancer needs a certificate and key of its own: to present to clients when it
+ * terminates TLS, and, with HAProxy passing TLS through, as the client certificate its health
+ * checks present when nodes ask for one (nginx in passthrough opens no TLS connection itself).
+ */
+export function loadBalancerNeedsCertificate(spec: ClusterSpec): boolean {
+  const lb = spec.loadBalancer.kind;
+  if (!spec.tls.enabled || lb === 'none') return false;
+  return spec.tls.loadBalancer.mode === 'terminate' || (lb === 'haproxy' && spec.tls.clientCertificates !== 'none');
+}
+
 /** Cross-field rules of the `tls` section (they need the target and the load balancer). */
 export function tlsSpecIssues(spec: ClusterSpec): SpecIssue[] {
   const tls = spec.tls;
@@ -127,8 +138,8 @@ export function tlsSpecIssues(spec: ClusterSpec): SpecIssue[] {
     const fix = `which an existing Secret (${tls.certificates.secret.name}) does not provide; use certificates { generate: {} } or { files: { caFile, certFile, keyFile } }`;
     if (tls.loadBalancer.mode === 'terminate') {
       out.push({ path: 'tls.loadBalancer.mode', value: 'terminate', message: `a terminating load balancer needs a certificate of its own, ${fix}, or mode passthrough` });
-    } else if (tls.clientCertificates !== 'none') {
-      out.push({ path: 'tls.clientCertificates', value: tls.clientCertificates, message: `the load balancer's checks must present a client certificate of their own, ${fix}, or clientCertificates: none` });
+    } else if (loadBalancerNeedsCertificate(spec)) {
+      out.push({ path: 'tls.clientCertificates', value: tls.clientCertificates, message: `HAProxy's health checks must present a client certificate of their own, ${fix}, or clientCertificates: none, or loadBalancer.kind nginx` });
     }
   }
   if ('secret' in tls.certificates && spec.target !== 'kubernetes') {

@@ -168,6 +168,9 @@ test('passthrough with client certificates: the proxy\'s Secret carries its own 
   const j = synth(tlsSpec({ clientCertificates: 'required' }, { loadBalancer: { kind: 'haproxy' } }));
   expect(Object.keys(j.resource.kubernetes_secret_v1.load_balancer_tls.data).sort()).toEqual(['ca.crt', 'tls-combined.pem', 'tls.crt', 'tls.key']);
   expect(j.resource.kubernetes_secret_v1.load_balancer_config.data['haproxy.cfg']).toContain('crt /usr/local/etc/haproxy/tls/tls-combined.pem');
+  // nginx passing TLS through opens no TLS connection of its own: the CA is all it gets.
+  const nginx = synth(tlsSpec({ clientCertificates: 'required' }, { loadBalancer: { kind: 'nginx' } }));
+  expect(Object.keys(nginx.resource.kubernetes_secret_v1.load_balancer_tls.data)).toEqual(['ca.crt']);
 });
 
 test('outputs and review endpoints name the TLS listeners (amqps, https), through the load balancer and per pod', () => {

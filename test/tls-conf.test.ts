@@ -218,8 +218,10 @@ describe('certificate files named in the spec are checked when the spec is loade
       parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'haproxy' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, loadBalancer: { mode: 'terminate' } } }),
     ).toThrow(/tls\.loadBalancer\.mode: got "terminate"; a terminating load balancer needs a certificate of its own, which an existing Secret \(rmq-tls\) does not provide; use certificates \{ generate: \{\} \} or \{ files: .*\}, or mode passthrough/);
     expect(() =>
-      parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'nginx' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, clientCertificates: 'optional' } }),
-    ).toThrow(/tls\.clientCertificates: got "optional"; the load balancer's checks must present a client certificate of their own, .*or clientCertificates: none/);
+      parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'haproxy' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, clientCertificates: 'optional' } }),
+    ).toThrow(/tls\.clientCertificates: got "optional"; HAProxy's health checks must present a client certificate of their own, .*or clientCertificates: none, or loadBalancer\.kind nginx/);
+    // nginx passing TLS through opens no TLS connection of its own.
+    expect(parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'nginx' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, clientCertificates: 'optional' } }).tls.clientCertificates).toBe('optional');
     // Without a load balancer nothing else needs a certificate.
     expect(parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'none' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, clientCertificates: 'required' } }).tls.clientCertificates).toBe('required');
     expect(() => parseClusterSpec({ name: 'rmq', target: 'docker', tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } } } })).toThrow(/tls\.certificates\.secret: .*a Secret exists only on Kubernetes/);

@@ -8,7 +8,7 @@ import { RabbitmqNode } from './rabbitmq-node';
 import { terraformSafe } from '../private/terraform-text';
 import { ClusterCertificates } from '../tls/cluster-certificates';
 import { nodeErlArgs } from '../../plan/tls-files';
-import { loadBalancerNeedsCertificate } from '../../plan/tls';
+import { loadBalancerNeedsCertificate } from '../../spec/tls';
 import { loadBalancerTlsPlacement, nodeTlsPlacement } from './tls-placement';
 
 /** Props of DockerCluster. */
@@ -68,7 +68,7 @@ export class DockerCluster extends Construct {
         dependsOn: this.nodes.map((n) => n.container),
         secretToken: props.secretToken,
         ...(tls?.loadBalancer && certs
-          ? { tlsUploads: loadBalancerTlsPlacement(certs.loadBalancer(), tls.loadBalancer.paths, tls.loadBalancer.combinedPath, loadBalancerNeedsCertificate(tls)) }
+          ? { tlsUploads: loadBalancerTlsPlacement(certs.loadBalancer(), tls.loadBalancer.paths, tls.loadBalancer.combinedPath, loadBalancerNeedsCertificate(plan.spec)) }
           : {}),
       });
     }

@@ -1,7 +1,8 @@
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { loadBalancerNeedsCertificate, TLS_FILE_NAMES, type TlsPlan } from '../../plan/tls';
+import { TLS_FILE_NAMES, type TlsPlan } from '../../plan/tls';
+import { loadBalancerNeedsCertificate } from '../../spec/tls';
 import type { ClusterSpec } from '../../spec/cluster';
 import { ClusterCertificates } from '../tls/cluster-certificates';
 import { loadBalancerTlsFiles, nodeTlsFiles } from '../tls/tls-material';
@@ -28,8 +29,8 @@ export const TLS_CA_CHECKSUM_ANNOTATION = 'rmq-ha/tls-ca-sha256';
  * - Secret `<cluster>-server-tls` (`kubernetes_secret_v1.server_tls`): `ca.crt` and
  *   `<pod>.tls.crt`/`<pod>.tls.key` for every pod (mounted per pod, private/tls-pod.ts);
  * - Secret `<cluster>-lb-tls` (`kubernetes_secret_v1.load_balancer_tls`), with a load balancer:
- *   `ca.crt`, and when it needs its own certificate (terminating, or client certificates asked
- *   for) its `tls.crt`, `tls.key` and HAProxy's `tls-combined.pem`.
+ *   `ca.crt`, and when it needs its own certificate (terminating, or HAProxy's checks where
+ *   nodes ask for client certificates) its `tls.crt`, `tls.key` and HAProxy's `tls-combined.pem`.
  * With `tls.certificates.secret` nothing is created: the pods mount the named Secret.
  */
 export class ServerTls extends Construct {
@@ -61,7 +62,7 @@ export class ServerTls extends Construct {
 
     if (tls.loadBalancer) {
       const lbData: Record<string, string> = {};
-      for (const f of loadBalancerTlsFiles(certs.loadBalancer(), loadBalancerNeedsCertificate(tls))) lbData[f.name] = f.content;
+      for (const f of loadBalancerTlsFiles(certs.loadBalancer(), loadBalancerNeedsCertificate(spec))) lbData[f.name] = f.content;
       this.loadBalancerSecret = new SecretV1(this, 'load-balancer', {
         metadata: objectMetadata(spec, names.loadBalancerTlsSecret, { labels: loadBalancerLabels(spec) }),
         type: 'Opaque',

@@ -24,7 +24,7 @@ export function nodeTlsFiles(t: CertificateTokens): TlsFile[] {
 
 /**
  * A load balancer's files: the CA (to verify nodes) and, when it needs a certificate of its own
- * (plan/tls.ts `loadBalancerNeedsCertificate`), its certificate, key and the combined file
+ * (spec/tls.ts `loadBalancerNeedsCertificate`), its certificate, key and the combined file
  * HAProxy reads (certificate followed by key).
  */
 export function loadBalancerTlsFiles(t: CertificateTokens, ownCertificate: boolean): TlsFile[] {
