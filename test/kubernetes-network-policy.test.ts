@@ -2,6 +2,7 @@
  * kubernetes.networkPolicy: the spec's rules (each names field, value and fix) and the
  * NetworkPolicy's peers and ports in the synthesized stack and in the converted manifest.
  */
+import { checkKubernetesStack } from '../constructs/kubernetes/consistency';
 import { stackToManifests } from '../constructs/kubernetes/manifests';
 import type { ClusterSpecInput } from '../spec/cluster';
 import { SpecError } from '../spec/errors';
@@ -103,5 +104,28 @@ describe('the NetworkPolicy <cluster>-server', () => {
     expect(m.spec.ingress[0].ports.slice(0, 3)).toEqual([{ port: 4369, protocol: 'TCP' }, { port: 25672, protocol: 'TCP' }, { port: 35672, endPort: 35682, protocol: 'TCP' }]);
     expect(m.spec.ingress[2].from).toEqual([{ namespaceSelector: { matchLabels: PROMETHEUS.namespaces }, podSelector: { matchLabels: PROMETHEUS.pods } }]);
     expect(m.spec.podSelector).toEqual({ matchLabels: OWN });
+  });
+});
+
+describe('the consistency checker reads the NetworkPolicy as an enforcing CNI would', () => {
+  const base = synthStack(withPolicy({ clients: [APPS], metrics: [PROMETHEUS] }, { loadBalancer: { kind: 'haproxy' }, tls: { enabled: true } })).json;
+  const edit = (f: (rules: any[]) => void): StackJson => {
+    const j = JSON.parse(JSON.stringify(base));
+    f(j.resource.kubernetes_network_policy_v1.server.spec.ingress);
+    return j;
+  };
+
+  test('the synthesized policy: nodes reach each other, the proxy reaches every port its config uses (5671 and the check port 15691)', () => {
+    expect(checkKubernetesStack(base)).toEqual([]);
+  });
+
+  test.each([
+    ['no rule for the own pods', (r: any[]) => r.splice(0, 1), /does not admit kubernetes_stateful_set_v1\.server's own pods to epmd \(4369\); the nodes could not cluster/],
+    ['a namespace peer on the distribution port', (r: any[]) => r[0].from.push({ namespace_selector: { match_labels: { team: 'x' } } }), /ingress rule 0 admits .*team.* to cluster-rpc \(25672\); only the cluster's own pods may reach the inter-node ports/],
+    ['a rule without peers', (r: any[]) => r.push({ ports: [{ port: '5671', protocol: 'TCP' }] }), /ingress rule 4 has no from; it admits every source/],
+    ['no rule for the proxy', (r: any[]) => r.splice(1, 1), /does not admit kubernetes_deployment_v1\.load_balancer's pods to port 5671 .*which its config connects to/],
+    ['the proxy without its check port', (r: any[]) => (r[1].ports = r[1].ports.filter((p: any) => p.port !== '15691')), /does not admit kubernetes_deployment_v1\.load_balancer's pods to port 15691/],
+  ])('%s is reported', (_name, change, message) => {
+    expect(checkKubernetesStack(edit(change))).toContainEqual(expect.stringMatching(message));
   });
 });

@@ -118,6 +118,11 @@ describe('ports and probes', () => {
   });
 
   test('tls.required false: plain and TLS ports side by side; probes stay on the plain ones', () => {
+    const both = synth(tlsSpec({ required: false }, { loadBalancer: { kind: 'haproxy' } }));
+    expect(checkKubernetesStack(both)).toEqual([]);
+    // The checker compares the proxy's servers with the node's TLS or plain port: a wrong one is reported.
+    const wrong = JSON.parse(JSON.stringify(both).split('.svc.cluster.local:5671').join('.svc.cluster.local:5999'));
+    expect(checkKubernetesStack(wrong)).toContainEqual(expect.stringMatching(/sends pod rmq-server-0 to port 5999, not its amqp\/amqps port \(5672, 5671\)/));
     const c = rabbitContainer(synth(tlsSpec({ required: false })));
     expect(portNumbers(c.port)).toEqual([4369, 5672, 15672, 15692, 5671, 15671, 15691, 25672]);
     expect(c.readiness_probe.tcp_socket).toEqual([{ port: 'amqp' }]);
