@@ -169,9 +169,9 @@ function rabbitmqContainer(plan: ClusterPlan, names: KubernetesNames): StatefulS
       { name: VOLUME.podInfo, mountPath: POD_INFO_DIR, readOnly: true },
       ...(plan.tls ? serverTlsMounts(plan.tls) : []),
     ],
-    // Ready = the AMQP listener (AMQPS when plain AMQP is off) accepts connections, as the
-    // cluster-operator and the RabbitMQ docs recommend: a CLI-based readiness check can time out
-    // on a busy node and wedge deletes.
+    // Ready = the AMQP listener accepts connections (AMQPS when plain AMQP is off, as the
+    // cluster-operator does with disableNonTLSListeners), as the cluster-operator and the RabbitMQ
+    // docs recommend: a CLI-based readiness check can time out on a busy node and wedge deletes.
     readinessProbe: { tcpSocket: [{ port: amqpListener(serverListeners(plan)).name }], initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 3 },
     startupProbe: startupProbe(plan),
     // No liveness probe by default: a node that is syncing replicas, recovering queues or in a
