@@ -4,10 +4,14 @@
  * under tls.required), inter-node TLS env, probes that work with plain listeners off, and the load
  * balancer's TLS files. The consistency checker and the manifest conversion read the same JSON.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { checkKubernetesStack } from '../constructs/kubernetes/consistency';
 import { stackToManifests } from '../constructs/kubernetes/manifests';
 import { parseConf } from '../rabbitmq/rabbitmq-conf';
 import type { ClusterSpecInput } from '../spec/cluster';
+import { runCli } from './helpers/cli';
 import { envOf, k8sSpec, podSpecOf, rabbitContainer, statefulSet, synthStack, type StackJson } from './helpers/kubernetes';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -211,6 +215,20 @@ describe('an existing Secret (tls.certificates.secret, cert-manager layout)', ()
     const broken = JSON.parse(JSON.stringify(j));
     broken.resource.kubernetes_stateful_set_v1.server.metadata.annotations = {};
     expect(checkKubernetesStack(broken)).toContainEqual('kubernetes_stateful_set_v1.server: volume rabbitmq-tls refers to Secret rmq-cert, which the stack does not create in namespace rabbitmq');
+  });
+
+  test('local up refuses it with field, value and fix, before anything starts', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-k8s-secret-'));
+    try {
+      const spec = path.join(dir, 's.json');
+      fs.writeFileSync(spec, JSON.stringify(tlsSpec({ certificates: { secret: { name: 'rmq-cert' } } })));
+      const r = runCli(['local', 'up', '--spec', spec, '--dir', path.join(dir, 'run')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/tls\.certificates\.secret: got \{"name":"rmq-cert"\}; a Kubernetes Secret .* cannot be read by local up; run locally with tls\.certificates \{ generate: \{\} \}/);
+      expect(fs.existsSync(path.join(dir, 'run'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the load balancer (passthrough) gets only the CA from it', () => {
