@@ -1,6 +1,8 @@
 import type { ClusterSpec } from '../spec/cluster';
 import type { AddressTable } from './addresses';
+import { nodeListeners, preferredListener } from './listeners';
 import { childName, SUFFIX } from './names';
+import type { TlsPlan } from './tls';
 
 /** How a client reaches one node. URIs carry no credentials. */
 export interface NodeEndpoint {
@@ -12,33 +14,31 @@ export interface NodeEndpoint {
 /**
  * Per-node endpoints as a client sees them: on Docker the published host ports (or the container
  * names on the cluster network when nodePorts is false), on Kubernetes the pods' stable DNS names,
- * locally the loopback ports.
+ * locally the loopback ports. AMQPS and HTTPS where the plan's TLS opens those listeners.
+ * @param tls the plan's TLS @default - none (plain listeners)
  */
-export function nodeEndpoints(spec: ClusterSpec, addresses: AddressTable): NodeEndpoint[] {
-  const s = schemes(spec);
+export function nodeEndpoints(spec: ClusterSpec, addresses: AddressTable, tls?: TlsPlan): NodeEndpoint[] {
   return addresses.nodes.map((n) => {
+    // The TLS listeners when there are (plan/listeners.ts), else the plain ones.
+    const listeners = nodeListeners(n, tls);
+    const amqp = preferredListener(listeners, 'amqp');
+    const management = preferredListener(listeners, 'management');
+    const scheme = { amqp: amqp.tls ? 'amqps' : 'amqp', management: management.tls ? 'https' : 'http' };
     const np = spec.network.nodePorts;
     if (addresses.target === 'docker' && np !== false) {
-      // With TLS the published ports lead to the TLS listeners.
+      // The published ports lead to those listeners.
       const host = spec.network.bindAddress === '0.0.0.0' ? '127.0.0.1' : spec.network.bindAddress;
       return {
         node: n.nodeName,
-        amqpUri: `${s.amqp}://${host}:${np.amqpBase + n.index}`,
-        managementUrl: `${s.management}://${host}:${np.managementBase + n.index}/`,
+        amqpUri: `${scheme.amqp}://${host}:${np.amqpBase + n.index}`,
+        managementUrl: `${scheme.management}://${host}:${np.managementBase + n.index}/`,
       };
     }
-    const tls = spec.tls.enabled ? n.tlsPorts : undefined;
-    const amqpPort = tls ? tls.amqps : n.amqpPort;
-    const managementPort = tls && spec.tls.management ? tls.management : n.managementPort;
-    return { node: n.nodeName, amqpUri: `${s.amqp}://${n.host}:${amqpPort}`, managementUrl: `${s.management}://${n.host}:${managementPort}/` };
+    return { node: n.nodeName, amqpUri: `${scheme.amqp}://${n.host}:${amqp.port}`, managementUrl: `${scheme.management}://${n.host}:${management.port}/` };
   });
 }
 
-/** URI schemes clients use: AMQPS and HTTPS with TLS (management over HTTPS only when the spec turns it on). */
-function schemes(spec: ClusterSpec): { amqp: 'amqp' | 'amqps'; management: 'http' | 'https' } {
-  const tls = spec.tls.enabled;
-  return { amqp: tls ? 'amqps' : 'amqp', management: tls && spec.tls.management ? 'https' : 'http' };
-}
+
 
 /** How a client reaches the cluster through the load balancer. */
 export interface LoadBalancerEndpoint {
@@ -68,13 +68,14 @@ export function loadBalancerEndpoint(spec: ClusterSpec, target: AddressTable['ta
   const stats = lb.kind === 'haproxy' ? '/stats' : '/nginx_status';
   // Kubernetes: the status page is on the ClusterIP Service beside the entry point, never on it.
   const statsHost = target === 'kubernetes' ? `${childName(spec.name, SUFFIX.loadBalancerInternal)}.${spec.kubernetes.namespace}.svc` : host;
-  // With TLS the proxy listens on tls.loadBalancer.ports (passing TLS through or terminating it).
-  const s = schemes(spec);
-  const ports = spec.tls.enabled ? { amqp: spec.tls.loadBalancer.ports.amqps, management: spec.tls.loadBalancer.ports.management } : lb.ports;
-  const terminated = spec.tls.enabled && spec.tls.loadBalancer.mode === 'terminate';
+  // With TLS the proxy listens on tls.loadBalancer.ports, passing TLS through (management too when
+  // the nodes serve it over HTTPS) or terminating it.
+  const tls = spec.tls.enabled ? spec.tls : undefined;
+  const ports = tls ? { amqp: tls.loadBalancer.ports.amqps, management: tls.loadBalancer.ports.management } : lb.ports;
+  const httpsManagement = tls !== undefined && (tls.management || tls.loadBalancer.mode === 'terminate');
   return {
-    amqpUri: `${s.amqp}://${host}:${ports.amqp}`,
-    managementUrl: `${terminated ? 'https' : s.management}://${host}:${ports.management}/`,
+    amqpUri: `${tls ? 'amqps' : 'amqp'}://${host}:${ports.amqp}`,
+    managementUrl: `${httpsManagement ? 'https' : 'http'}://${host}:${ports.management}/`,
     statsUrl: lb.kind === 'nginx' && target !== 'local' ? undefined : `http://${statsHost}:${lb.ports.stats}${stats}`,
   };
 }

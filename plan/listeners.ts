@@ -56,3 +56,11 @@ export function amqpListener(listeners: readonly NodeListener[]): NodeListener {
 export function managementListener(listeners: readonly NodeListener[]): NodeListener | undefined {
   return listeners.find((x) => x.name === 'management') ?? listeners.find((x) => x.name === 'management-tls');
 }
+
+/** The listener clients should use for AMQP or management: the TLS one when there is one, else the plain one. */
+export function preferredListener(listeners: readonly NodeListener[], role: 'amqp' | 'management'): NodeListener {
+  const tlsName = role === 'amqp' ? 'amqps' : 'management-tls';
+  const l = listeners.find((x) => x.name === tlsName) ?? listeners.find((x) => x.name === role);
+  if (!l) throw new Error(`listeners: no ${role} listener`);
+  return l;
+}

@@ -80,7 +80,7 @@ export function buildReview(plan: ClusterPlan, stack: StackJson): ReviewSummary 
       nodes: s.nodes,
       toleratedFailures: Math.floor((s.nodes - 1) / 2),
     },
-    nodes: nodeEndpoints(s, plan.addresses).map((e) => ({ node: e.node, amqp: e.amqpUri, management: e.managementUrl })),
+    nodes: nodeEndpoints(s, plan.addresses, plan.tls).map((e) => ({ node: e.node, amqp: e.amqpUri, management: e.managementUrl })),
     endpoints: lbEndpoint
       ? [
           { name: 'AMQP (clients)', url: lbEndpoint.amqpUri, note: `${lb.kind}, least connections over ${s.nodes} node(s)` },

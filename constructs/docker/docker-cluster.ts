@@ -8,6 +8,7 @@ import { RabbitmqNode } from './rabbitmq-node';
 import { terraformSafe } from '../private/terraform-text';
 import { ClusterCertificates } from '../tls/cluster-certificates';
 import { nodeErlArgs } from '../../plan/tls-files';
+import { nodeListeners, preferredListener } from '../../plan/listeners';
 import { loadBalancerNeedsCertificate } from '../../spec/tls';
 import { loadBalancerTlsPlacement, nodeTlsPlacement } from './tls-placement';
 
@@ -53,8 +54,8 @@ export class DockerCluster extends Construct {
                   placement: nodeTlsPlacement(certs.forNode(node.address.index), tls.nodes[node.address.index].paths, 'rabbitmq'),
                   erlArgs: nodeErlArgs(tls, node.address.index),
                   alias: tls.sharedNodeName,
-                  amqpPort: node.address.tlsPorts!.amqps,
-                  managementPort: tls.management ? node.address.tlsPorts!.management : node.address.managementPort,
+                  amqpPort: preferredListener(nodeListeners(node.address, tls), 'amqp').port,
+                  managementPort: preferredListener(nodeListeners(node.address, tls), 'management').port,
                 },
               }
             : {}),
