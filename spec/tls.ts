@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { ClusterSpec } from './cluster';
 import type { SpecIssue } from './errors';
+import { pluginListeners } from './plugin-listeners';
 
 /** Protocol versions a spec may ask for; older ones are broken and refused. */
 export const TLS_VERSIONS = ['tlsv1.3', 'tlsv1.2'] as const;
@@ -147,6 +148,14 @@ export function tlsSpecIssues(spec: ClusterSpec): SpecIssue[] {
   }
   if (tls.versions && new Set(tls.versions).size !== tls.versions.length) {
     out.push({ path: 'tls.versions', value: tls.versions, message: 'lists a version twice; list each once' });
+  }
+  const plainPlugins = pluginListeners(spec.rabbitmq.plugins);
+  if (tls.required && plainPlugins.length > 0) {
+    out.push({
+      path: 'rabbitmq.plugins',
+      value: plainPlugins.map((l) => l.plugin),
+      message: `${plainPlugins.map((l) => `${l.plugin} (port ${l.port})`).join(', ')} open plain listeners that tls does not cover, while tls.required promises nothing plain listens; remove these plugins, or set tls.required: false`,
+    });
   }
   if (!tls.required && tls.clientCertificates === 'required') {
     out.push({ path: 'tls.clientCertificates', value: 'required', message: 'client certificates cannot be required while plain listeners stay open (tls.required: false); set tls.required: true' });

@@ -6,6 +6,7 @@ import { checkKubernetesStack } from '../constructs/kubernetes/consistency';
 import { stackToManifests } from '../constructs/kubernetes/manifests';
 import type { ClusterSpecInput } from '../spec/cluster';
 import { SpecError } from '../spec/errors';
+import { buildPlan } from '../plan/plan';
 import { parseClusterSpec } from '../spec/parse';
 import { k8sSpec, synthStack, type StackJson } from './helpers/kubernetes';
 
@@ -45,6 +46,14 @@ describe('the spec section', () => {
     expect(issues(withPolicy(np))).toEqual([expect.objectContaining({ path, message: expect.stringMatching(message) })]);
   });
 
+  test('with TLS on and no policy, validate warns (network-policy-off); not without TLS, not with the policy on', () => {
+    const ids = (input: ClusterSpecInput): string[] => buildPlan(parseClusterSpec(input)).warnings.map((w) => w.id);
+    expect(ids(k8sSpec({ tls: { enabled: true } } as Partial<ClusterSpecInput>))).toContain('network-policy-off');
+    expect(ids(k8sSpec())).not.toContain('network-policy-off');
+    expect(ids(withPolicy({}, { tls: { enabled: true } }))).not.toContain('network-policy-off');
+    expect(ids({ name: 'rmq', tls: { enabled: true } } as ClusterSpecInput)).not.toContain('network-policy-off'); // docker
+  });
+
   test('nodes facing outside clients directly need a cidr peer', () => {
     const direct = { kubernetes: { serviceType: 'LoadBalancer' }, loadBalancer: { kind: 'none' } };
     expect(issues(withPolicy({ clients: [APPS] }, direct))).toEqual([
@@ -81,15 +90,23 @@ describe('the NetworkPolicy <cluster>-server', () => {
     expect(rules.every((r: any) => r.from.length > 0 && r.ports.every((x: any) => x.protocol === 'TCP'))).toBe(true);
   });
 
-  test('with TLS required the policy opens the TLS ports and no plain one; plugin listeners count as client ports', () => {
-    const j = synthStack(withPolicy({ clients: [APPS], metrics: [PROMETHEUS] }, { tls: { enabled: true }, rabbitmq: { plugins: ['rabbitmq_stream'] } })).json;
+  test('with TLS required the policy opens the TLS ports and no plain one', () => {
+    const j = synthStack(withPolicy({ clients: [APPS], metrics: [PROMETHEUS] }, { tls: { enabled: true } })).json;
     const rules = policyOf(j).spec.ingress;
     expect(rules.map(rulePorts)).toEqual([
-      [4369, 25672, '35672-35682', 5671, 15671, 5552, 15691],
-      [5671, 15671, 5552],
+      [4369, 25672, '35672-35682', 5671, 15671, 15691],
+      [5671, 15671],
       [15691],
     ]);
     for (const plain of [5672, 15672, 15692]) expect(rules.flatMap(rulePorts)).not.toContain(plain);
+  });
+
+  test('plugin listeners count as client ports', () => {
+    const rules = policyOf(synthStack(withPolicy({ clients: [APPS] }, { rabbitmq: { plugins: ['rabbitmq_stream', 'rabbitmq_mqtt'] } })).json).spec.ingress;
+    expect(rules.map(rulePorts)).toEqual([
+      [4369, 25672, '35672-35682', 5672, 15672, 5552, 1883, 15692],
+      [5672, 15672, 5552, 1883],
+    ]);
   });
 
   test('no peers named: only the cluster\'s own pods (never a rule without peers, which would admit everyone)', () => {

@@ -222,6 +222,11 @@ describe('certificate files named in the spec are checked when the spec is loade
     ).toThrow(/tls\.clientCertificates: got "optional"; HAProxy's health checks must present a client certificate of their own, .*or clientCertificates: none, or loadBalancer\.kind nginx/);
     // nginx passing TLS through opens no TLS connection of its own.
     expect(parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'nginx' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, clientCertificates: 'optional' } }).tls.clientCertificates).toBe('optional');
+    // Plugin listeners (stream, MQTT, STOMP, Web MQTT/STOMP) have no TLS listener here: refused under tls.required.
+    expect(() => parseClusterSpec({ name: 'rmq', target: 'kubernetes', rabbitmq: { plugins: ['rabbitmq_stream', 'rabbitmq_mqtt'] }, tls: { enabled: true } })).toThrow(
+      /rabbitmq\.plugins: got \["rabbitmq_stream","rabbitmq_mqtt"\]; rabbitmq_stream \(port 5552\), rabbitmq_mqtt \(port 1883\) open plain listeners that tls does not cover.*set tls\.required: false/,
+    );
+    expect(parseClusterSpec({ name: 'rmq', rabbitmq: { plugins: ['rabbitmq_stream'] }, tls: { enabled: true, required: false } }).tls.required).toBe(false);
     // Without a load balancer nothing else needs a certificate.
     expect(parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'none' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, clientCertificates: 'required' } }).tls.clientCertificates).toBe('required');
     expect(() => parseClusterSpec({ name: 'rmq', target: 'docker', tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } } } })).toThrow(/tls\.certificates\.secret: .*a Secret exists only on Kubernetes/);
