@@ -26,6 +26,11 @@ export interface NodeAddress {
   readonly configDir: string;
   /** Name of the main config file inside configDir. */
   readonly configFileName: string;
+  /**
+   * Directory of the node's CA, certificate and key (TLS on).
+   * @default - `<configDir>/tls`
+   */
+  readonly tlsDir?: string;
 }
 
 /** Ports of a node's TLS listeners. */
@@ -97,10 +102,16 @@ export function kubernetesAddresses(spec: ClusterSpec): AddressTable {
         ...standardPorts(),
         configDir: '/etc/rabbitmq',
         configFileName: 'conf.d/90-rmq-ha.conf',
+        // Beside, not inside, the config directory: that one is a read-only projected volume, and
+        // each pod mounts its own certificate files here from a Secret (constructs/kubernetes/server-tls.ts).
+        tlsDir: KUBERNETES_TLS_DIR,
       };
     }),
   };
 }
+
+/** Where a pod's CA, certificate and key are mounted. */
+export const KUBERNETES_TLS_DIR = '/etc/rabbitmq-tls';
 
 /** Ports of one loopback node, chosen by the caller (from the spec or free ports). */
 export interface LocalNodePorts {

@@ -1,6 +1,8 @@
 import type { ClusterSpec } from '../spec/cluster';
 import type { AddressTable } from './addresses';
+import { nodeListeners, preferredListener } from './listeners';
 import { childName, SUFFIX } from './names';
+import type { TlsPlan } from './tls';
 
 /** How a client reaches one node. URIs carry no credentials. */
 export interface NodeEndpoint {
@@ -12,22 +14,31 @@ export interface NodeEndpoint {
 /**
  * Per-node endpoints as a client sees them: on Docker the published host ports (or the container
  * names on the cluster network when nodePorts is false), on Kubernetes the pods' stable DNS names,
- * locally the loopback ports.
+ * locally the loopback ports. AMQPS and HTTPS where the plan's TLS opens those listeners.
+ * @param tls the plan's TLS @default - none (plain listeners)
  */
-export function nodeEndpoints(spec: ClusterSpec, addresses: AddressTable): NodeEndpoint[] {
+export function nodeEndpoints(spec: ClusterSpec, addresses: AddressTable, tls?: TlsPlan): NodeEndpoint[] {
   return addresses.nodes.map((n) => {
+    // The TLS listeners when there are (plan/listeners.ts), else the plain ones.
+    const listeners = nodeListeners(n, tls);
+    const amqp = preferredListener(listeners, 'amqp');
+    const management = preferredListener(listeners, 'management');
+    const scheme = { amqp: amqp.tls ? 'amqps' : 'amqp', management: management.tls ? 'https' : 'http' };
     const np = spec.network.nodePorts;
     if (addresses.target === 'docker' && np !== false) {
+      // The published ports lead to those listeners.
       const host = spec.network.bindAddress === '0.0.0.0' ? '127.0.0.1' : spec.network.bindAddress;
       return {
         node: n.nodeName,
-        amqpUri: `amqp://${host}:${np.amqpBase + n.index}`,
-        managementUrl: `http://${host}:${np.managementBase + n.index}/`,
+        amqpUri: `${scheme.amqp}://${host}:${np.amqpBase + n.index}`,
+        managementUrl: `${scheme.management}://${host}:${np.managementBase + n.index}/`,
       };
     }
-    return { node: n.nodeName, amqpUri: `amqp://${n.host}:${n.amqpPort}`, managementUrl: `http://${n.host}:${n.managementPort}/` };
+    return { node: n.nodeName, amqpUri: `${scheme.amqp}://${n.host}:${amqp.port}`, managementUrl: `${scheme.management}://${n.host}:${management.port}/` };
   });
 }
+
+
 
 /** How a client reaches the cluster through the load balancer. */
 export interface LoadBalancerEndpoint {
@@ -57,9 +68,14 @@ export function loadBalancerEndpoint(spec: ClusterSpec, target: AddressTable['ta
   const stats = lb.kind === 'haproxy' ? '/stats' : '/nginx_status';
   // Kubernetes: the status page is on the ClusterIP Service beside the entry point, never on it.
   const statsHost = target === 'kubernetes' ? `${childName(spec.name, SUFFIX.loadBalancerInternal)}.${spec.kubernetes.namespace}.svc` : host;
+  // With TLS the proxy listens on tls.loadBalancer.ports, passing TLS through (management too when
+  // the nodes serve it over HTTPS) or terminating it.
+  const tls = spec.tls.enabled ? spec.tls : undefined;
+  const ports = tls ? { amqp: tls.loadBalancer.ports.amqps, management: tls.loadBalancer.ports.management } : lb.ports;
+  const httpsManagement = tls !== undefined && (tls.management || tls.loadBalancer.mode === 'terminate');
   return {
-    amqpUri: `amqp://${host}:${lb.ports.amqp}`,
-    managementUrl: `http://${host}:${lb.ports.management}/`,
+    amqpUri: `${tls ? 'amqps' : 'amqp'}://${host}:${ports.amqp}`,
+    managementUrl: `${httpsManagement ? 'https' : 'http'}://${host}:${ports.management}/`,
     statsUrl: lb.kind === 'nginx' && target !== 'local' ? undefined : `http://${statsHost}:${lb.ports.stats}${stats}`,
   };
 }

@@ -51,6 +51,16 @@ const RULES: readonly Rule[] = [
         ? `terraform destroy deletes namespace ${spec.kubernetes.namespace} and with it the retained volume claims (every node's data, unless the StorageClass's reclaimPolicy is Retain); to keep them, create the namespace outside the stack and set createNamespace: false (for a stack already applied, run \`terraform state rm kubernetes_namespace_v1.cluster\` before that apply, or it deletes the namespace)`
         : undefined,
   },
+  {
+    id: 'network-policy-off',
+    path: 'kubernetes.networkPolicy.enabled',
+    reason:
+      'TLS protects traffic on the wire, but without a NetworkPolicy every pod of the Kubernetes cluster can still connect to epmd and the distribution port (where the cookie grants code execution) and to every listener. Only asked when TLS is on: a spec that asks for TLS asks for least exposure, and turning a policy on by default would cut off clients nobody named.',
+    check: (spec) =>
+      spec.tls.enabled && !spec.kubernetes.networkPolicy.enabled
+        ? 'every pod of the Kubernetes cluster can reach epmd 4369, the distribution port 25672 and the listeners of the nodes; set kubernetes.networkPolicy.enabled: true and name the clients (and metrics scrapers) that may connect'
+        : undefined,
+  },
 ];
 
 /** The Kubernetes findings for a spec, in the table's order; empty for other targets. */

@@ -13,3 +13,9 @@ export const PORTS = {
   /** Prometheus endpoint over HTTPS. */
   prometheusTls: 15691,
 } as const;
+
+/**
+ * Ports the CLI tools' hidden Erlang nodes listen on (RabbitMQ's default: distribution port +
+ * 10000 to + 10010). Other nodes of the cluster may connect to them while a command runs.
+ */
+export const CLI_DIST_PORTS = { from: PORTS.dist + 10000, to: PORTS.dist + 10010 } as const;

@@ -13,6 +13,8 @@ import { childName, SUFFIX } from './names';
 
 /** File names of TLS material, cert-manager's Secret layout (the same on every target). */
 export const TLS_FILE_NAMES = { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key' } as const;
+/** HAProxy's certificate-and-key file (`crt`): the certificate followed by the key. */
+export const COMBINED_FILE_NAME = 'tls-combined.pem';
 
 /** Where the CA, certificate and key are on a machine. */
 export interface TlsPaths {
@@ -76,9 +78,9 @@ function pathsUnder(dir: string): TlsPaths {
   return { ca: `${dir}/${TLS_FILE_NAMES.ca}`, cert: `${dir}/${TLS_FILE_NAMES.cert}`, key: `${dir}/${TLS_FILE_NAMES.key}` };
 }
 
-/** Directory of a node's TLS material (beside its rabbitmq.conf). */
+/** Directory of a node's TLS material (beside its rabbitmq.conf unless the address table says otherwise). */
 export function nodeTlsDir(node: NodeAddress): string {
-  return `${node.configDir}/tls`;
+  return node.tlsDir ?? `${node.configDir}/tls`;
 }
 
 /** The name shared by every node certificate: a real DNS name for the set of nodes on each target. */
@@ -90,12 +92,22 @@ function sharedNodeName(spec: ClusterSpec, target: AddressTable['target']): stri
   return 'localhost';
 }
 
+/** The names a Kubernetes Service is reached by from inside the cluster, longest first. */
+function kubernetesServiceNames(spec: ClusterSpec, service: string): string[] {
+  const ns = spec.kubernetes.namespace;
+  return [`${service}.${ns}.svc.${spec.kubernetes.clusterDomain}`, `${service}.${ns}.svc`, `${service}.${ns}`, service];
+}
+
 /** Names of node `n`'s certificate: how peers, the load balancer and clients reach it. */
 function nodeNames(spec: ClusterSpec, addresses: AddressTable, n: NodeAddress): CertificateNames {
   const shared = sharedNodeName(spec, addresses.target);
   if (addresses.target === 'kubernetes') {
     const fqdn = `${n.host}.svc.${spec.kubernetes.clusterDomain}`;
-    return { dnsNames: [fqdn, n.host, n.shortName, shared], ipAddresses: [] };
+    // Clients reach a node through the client Service `<cluster>`, and through the load balancer's
+    // Service when it passes TLS through (they then see the node's certificate).
+    const passthrough = spec.loadBalancer.kind !== 'none' && spec.tls.loadBalancer.mode === 'passthrough';
+    const services = [spec.name, ...(passthrough ? [childName(spec.name, SUFFIX.loadBalancer)] : [])].flatMap((svc) => kubernetesServiceNames(spec, svc));
+    return { dnsNames: [fqdn, n.host, n.shortName, shared, ...services], ipAddresses: [] };
   }
   if (addresses.target === 'docker') {
     // Published ports: clients on the host connect to the bind address (or localhost).
@@ -107,10 +119,7 @@ function nodeNames(spec: ClusterSpec, addresses: AddressTable, n: NodeAddress): 
 
 function loadBalancerNames(spec: ClusterSpec, target: AddressTable['target']): CertificateNames {
   const lb = childName(spec.name, SUFFIX.loadBalancer);
-  if (target === 'kubernetes') {
-    const ns = spec.kubernetes.namespace;
-    return { dnsNames: [`${lb}.${ns}.svc.${spec.kubernetes.clusterDomain}`, `${lb}.${ns}.svc`, `${lb}.${ns}`, lb], ipAddresses: [] };
-  }
+  if (target === 'kubernetes') return { dnsNames: kubernetesServiceNames(spec, lb), ipAddresses: [] };
   if (target === 'docker') {
     const host = spec.network.bindAddress === '0.0.0.0' ? '127.0.0.1' : spec.network.bindAddress;
     return { dnsNames: [lb, 'localhost'], ipAddresses: [host] };
@@ -149,7 +158,7 @@ export function planTls(spec: ClusterSpec, version: RabbitVersion, addresses: Ad
   let loadBalancer: LoadBalancerTlsPlan | undefined;
   if (lb.kind !== 'none') {
     const dir = addresses.target === 'local' ? `${lbRuntimeDir}/tls` : LB_TLS_DIRS[lb.kind];
-    loadBalancer = { mode: tls.loadBalancer.mode, names: loadBalancerNames(spec, addresses.target), paths: pathsUnder(dir), combinedPath: `${dir}/tls-combined.pem` };
+    loadBalancer = { mode: tls.loadBalancer.mode, names: loadBalancerNames(spec, addresses.target), paths: pathsUnder(dir), combinedPath: `${dir}/${COMBINED_FILE_NAME}` };
   }
   return {
     source: sourceOf(spec),
@@ -166,3 +175,4 @@ export function planTls(spec: ClusterSpec, version: RabbitVersion, addresses: Ad
     loadBalancer,
   };
 }
+

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { ClusterSpec } from './cluster';
 import type { SpecIssue } from './errors';
+import { networkPolicySpec, networkPolicyIssues } from './network-policy';
+import { annotationMap, CIDR, labelMap } from './private/kubernetes-fields';
 import { sizeSchema } from './size';
+
+export { isQualifiedKey } from './private/kubernetes-fields';
 
 /** Namespaces that exist in every cluster: they cannot be created by the stack. */
 export const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
@@ -27,33 +31,6 @@ export const RESERVED_ANNOTATION_PREFIX = 'rmq-ha/';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/;
-
-/** True for a Kubernetes label or annotation key: `[prefix/]name`, prefix a DNS subdomain. */
-export function isQualifiedKey(key: string): boolean {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash < 0 ? undefined : key.slice(0, slash);
-  const name = slash < 0 ? key : key.slice(slash + 1);
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return false;
-  return name.length > 0 && name.length <= 63 && QUALIFIED_NAME.test(name);
-}
-
-/** Reports every key of a label/annotation map that is not a qualified name, at its own path. */
-function checkKeys(kind: string) {
-  return (map: Record<string, string>, ctx: z.core.$RefinementCtx<Record<string, string>>): void => {
-    for (const key of Object.keys(map)) {
-      if (!isQualifiedKey(key)) {
-        ctx.addIssue({ code: 'custom', path: [key], input: map[key], message: `is not a valid ${kind} key: use [prefix/]name, name of letters, digits, - _ . (at most 63), prefix a DNS subdomain` });
-      }
-    }
-  };
-}
-
-const labelValue = z.string().max(63, { error: 'label values are at most 63 characters' }).regex(LABEL_VALUE, { error: 'must be a label value: letters, digits, - _ . (at most 63)' });
-const labelMap = z.record(z.string(), labelValue).superRefine(checkKeys('label')).default({});
-const annotationMap = z.record(z.string(), z.string()).superRefine(checkKeys('annotation')).default({});
 
 const spreadLevel = z.enum(['required', 'preferred', 'none']);
 
@@ -193,6 +170,8 @@ const kubernetesFields = z.strictObject({
   imagePullSecrets: z.array(z.string().regex(DNS_SUBDOMAIN, { error: 'must be a Secret name' })).default([]),
   /** Provider settings (kubeconfig). @default { configPath: ~/.kube/config } */
   provider: providerSpec.prefault({}),
+  /** NetworkPolicy on the RabbitMQ pods (spec/network-policy.ts). @default { enabled: false } */
+  networkPolicy: networkPolicySpec.prefault({}),
 });
 
 /** Kubernetes placement of the cluster (used when `target: kubernetes`). */
@@ -238,7 +217,7 @@ export function diskFreeLimitBytes(spec: ClusterSpec): number {
  */
 export function kubernetesSpecIssues(spec: ClusterSpec): SpecIssue[] {
   if (spec.target !== 'kubernetes') return [];
-  const issues: SpecIssue[] = [];
+  const issues: SpecIssue[] = [...networkPolicyIssues(spec)];
   const fileDescriptors = spec.resources.fileDescriptors;
   if (fileDescriptors !== undefined) {
     issues.push({

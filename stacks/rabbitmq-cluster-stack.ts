@@ -64,7 +64,7 @@ export class RabbitMqClusterStack extends TerraformStack {
     }
 
     new ClusterOutputs(this, 'outputs', {
-      endpoints: nodeEndpoints(safe.spec, safe.addresses),
+      endpoints: nodeEndpoints(safe.spec, safe.addresses, safe.tls),
       adminUser: safe.spec.credentials.adminUser,
       adminPasswordToken: secrets.token('admin_password'),
       erlangCookieToken: secrets.token('erlang_cookie'),

@@ -73,6 +73,15 @@ describe('Docker stack with TLS', () => {
     expect(key.content).toBe('${sensitive(file("/pki/tls.key"))}');
   });
 
+  test('passthrough with client certificates: the proxy gets its own certificate too (HAProxy presents it on its checks)', () => {
+    const withClientCerts = synth({ ...base, tls: { enabled: true, clientCertificates: 'optional' } });
+    const files = (withClientCerts.resource.docker_container.load_balancer.upload as Json[]).map((u) => u.file).filter((f: string) => f.includes('/tls/'));
+    expect(files).toEqual(['/usr/local/etc/haproxy/tls/ca.crt', '/usr/local/etc/haproxy/tls/tls.crt', '/usr/local/etc/haproxy/tls/tls.key', '/usr/local/etc/haproxy/tls/tls-combined.pem']);
+    expect(withClientCerts.resource.docker_container.load_balancer.upload.find((u: Json) => u.file.endsWith('tls-combined.pem')).permissions).toBe('0400');
+    const cfg = (withClientCerts.resource.docker_container.load_balancer.upload as Json[]).find((u) => u.file.endsWith('haproxy.cfg'))!.content as string;
+    expect(cfg).toContain('crt /usr/local/etc/haproxy/tls/tls-combined.pem');
+  });
+
   test('without TLS nothing of it appears', () => {
     const plain = synth({ name: 'rmq', nodes: 3 });
     expect(plain.resource.tls_private_key).toBeUndefined();

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml, parseAllDocuments, stringify as stringifyYaml } from 'yaml';
+import { createLocalCa, issueLocalCertificate } from '../cli/local/tls-certs';
 import { stackToManifests } from '../constructs/kubernetes/manifests';
 import { runCli } from './helpers/cli';
 import { kubernetesValidateCli, runKubernetesValidate } from './helpers/kubernetes-openapi';
@@ -111,6 +112,34 @@ describe('export --format kubernetes', () => {
     const result = runKubernetesValidate(kubernetesValidateCli(), [path.join(dir, 'manifests.yaml'), path.join(dir, 'secrets.yaml')]);
     expect(result.lines.filter((l) => l.level !== 'INFO')).toEqual([]);
     expect(result.lines.filter((l) => l.level === 'INFO')).toHaveLength(objects.length);
+    expect(result.status).toBe(0);
+  });
+
+  test('TLS: generated certificates cannot be exported (refused with field, value and fix); certificate files are read into the Secrets', () => {
+    const gen = path.join(tmp, 'k8s-tls-gen.yaml');
+    fs.writeFileSync(gen, stringifyYaml({ name: 'rmq', target: 'kubernetes', nodes: 3, loadBalancer: { kind: 'haproxy' }, tls: { enabled: true } }));
+    const refused = runCli(['export', '--spec', gen, '--format', 'kubernetes', '--out', path.join(tmp, 'k8s-tls-gen')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/tls\.certificates: got \{ generate: \{ validityDays: 365 \} \}; generated certificates are made by Terraform .* export with \{ files: \{ caFile, certFile, keyFile \} \} or \{ secret: \{ name \} \}/);
+    expect(fs.existsSync(path.join(tmp, 'k8s-tls-gen'))).toBe(false);
+
+    const ca = createLocalCa(path.join(tmp, 'export-ca'), 'export CA', 2);
+    const cert = issueLocalCertificate(ca, path.join(tmp, 'export-node'), { dnsNames: ['*.rmq-nodes.rabbitmq', 'rmq-nodes.rabbitmq.svc.cluster.local'], ipAddresses: [] }, 2);
+    const files = path.join(tmp, 'k8s-tls-files.yaml');
+    fs.writeFileSync(files, stringifyYaml({ name: 'rmq', target: 'kubernetes', nodes: 3, loadBalancer: { kind: 'haproxy' }, tls: { enabled: true, interNode: true, certificates: { files: { caFile: ca.certFile, certFile: cert.certFile, keyFile: cert.keyFile } } } }));
+    const dir = path.join(tmp, 'k8s-tls-files');
+    const r = runCli(['export', '--spec', files, '--format', 'kubernetes', '--out', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const secrets = parseAllDocuments(fs.readFileSync(path.join(dir, 'secrets.yaml'), 'utf8')).map((d) => d.toJS()).filter(Boolean) as Array<{ metadata: { name: string }; data: Record<string, string> }>;
+    const tlsSecret = secrets.find((x) => x.metadata.name === 'rmq-server-tls')!;
+    const text = (k: string): string => Buffer.from(tlsSecret.data[k], 'base64').toString();
+    expect(text('ca.crt')).toBe(fs.readFileSync(ca.certFile, 'utf8'));
+    expect(text('rmq-server-2.tls.key')).toBe(fs.readFileSync(cert.keyFile, 'utf8'));
+    // (Checksum annotations computed by Terraform functions stay placeholders, as without TLS.)
+    for (const f of ['manifests.yaml', 'secrets.yaml']) expect(fs.readFileSync(path.join(dir, f), 'utf8')).not.toMatch(/\$\{|file\("|tf-(var|tls|file)-/);
+    const result = runKubernetesValidate(kubernetesValidateCli(), [path.join(dir, 'manifests.yaml'), path.join(dir, 'secrets.yaml')]);
+    expect(result.lines.filter((l) => l.level !== 'INFO')).toEqual([]);
     expect(result.status).toBe(0);
   });
 

@@ -56,7 +56,7 @@ describe('the converter reads the schema the validator checks against', () => {
   });
 });
 
-/** The stacks covered: environments/prod.yaml and the Kubernetes variants of the spec. */
+/** The stacks covered: environments/prod.yaml and the Kubernetes variants of the spec (TLS and the NetworkPolicy too). */
 function variants(): Array<{ id: string; spec: ClusterSpecInput }> {
   const out: Array<{ id: string; spec: ClusterSpecInput }> = [{ id: 'prod', spec: prodSpec() }];
   const serviceTypes = ['ClusterIP', 'LoadBalancer', 'NodePort'] as const;
@@ -99,6 +99,14 @@ function variants(): Array<{ id: string; spec: ClusterSpecInput }> {
       '4.0.9',
     ),
   });
+  // TLS (generated, behind each proxy in each mode; an existing Secret) with the NetworkPolicy.
+  const networkPolicy = { enabled: true, clients: [{ namespaces: { 'kubernetes.io/metadata.name': 'apps' } }, { cidr: '203.0.113.0/24' }], metrics: [{ namespaces: { 'kubernetes.io/metadata.name': 'monitoring' }, pods: { app: 'prometheus' } }] };
+  for (const kind of ['none', 'haproxy', 'nginx'] as const) {
+    for (const mode of ['passthrough', 'terminate'] as const) {
+      out.push({ id: `tls-${kind}-${mode}`, spec: k8sSpec({ nodes: 3, loadBalancer: { kind }, tls: { enabled: true, interNode: true, clientCertificates: 'optional', loadBalancer: { mode } }, kubernetes: { networkPolicy } } as Partial<ClusterSpecInput>, '4.3.4') });
+    }
+  }
+  out.push({ id: 'tls-secret', spec: k8sSpec({ nodes: 3, loadBalancer: { kind: 'haproxy' }, tls: { enabled: true, required: false, certificates: { secret: { name: 'rmq-cert' } } }, kubernetes: { networkPolicy } } as Partial<ClusterSpecInput>, '3.13.7') });
   return out;
 }
 
@@ -135,7 +143,7 @@ function allObjects(): Corpus {
 
 describe('every Kubernetes object of the stacks validates strictly', () => {
   test('the variants reach every kind the constructs create', () => {
-    expect(allObjects().kinds).toEqual(['ConfigMap', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'StatefulSet']);
+    expect(allObjects().kinds).toEqual(['ConfigMap', 'Deployment', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'StatefulSet']);
   });
 
   test.each(VALIDATED_KUBERNETES_VERSIONS)('Kubernetes %s: prod.yaml and the variants (load balancer × nodes × version × Service type)', (k8sVersion) => {

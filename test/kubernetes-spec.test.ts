@@ -42,6 +42,7 @@ describe('kubernetes spec: defaults', () => {
       nodeSelector: {},
       imagePullSecrets: [],
       provider: { configPath: '~/.kube/config' },
+      networkPolicy: { enabled: false, clients: [], metrics: [] },
     });
   });
 });

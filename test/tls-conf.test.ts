@@ -74,6 +74,17 @@ describe('rabbitmq.conf with TLS', () => {
     expect(planFor({ tls: { enabled: true } }).nodes[0].interNodeTlsConfig).toBeUndefined();
   });
 
+  test('kubernetes: the pod\'s certificate files are under /etc/rabbitmq-tls (beside the read-only config volume), the same for every pod', () => {
+    const plan = planFor({ target: 'kubernetes', nodes: 3, tls: { enabled: true, interNode: true } });
+    for (const n of [0, 2]) {
+      const conf = confOf(plan, n);
+      expect([conf.get('ssl_options.cacertfile'), conf.get('ssl_options.certfile'), conf.get('ssl_options.keyfile')]).toEqual(['/etc/rabbitmq-tls/ca.crt', '/etc/rabbitmq-tls/tls.crt', '/etc/rabbitmq-tls/tls.key']);
+      expect(conf.get('management.ssl.certfile')).toBe('/etc/rabbitmq-tls/tls.crt');
+      expect(plan.nodes[n].interNodeTlsConfig!.content).toContain('{keyfile, "/etc/rabbitmq-tls/tls.key"}');
+    }
+    expect(plan.nodes[2].interNodeTlsConfig!.content).toBe(plan.nodes[0].interNodeTlsConfig!.content);
+  });
+
   // The real parser: keys of the installed release with file keys pointing at real PEM files.
   const known = installedSchemaKeyPatterns();
   const variants = [
@@ -81,6 +92,8 @@ describe('rabbitmq.conf with TLS', () => {
     ['3.10.8 docker, client certificates required, inter-node', { version: '3.10.8', tls: { enabled: true, clientCertificates: 'required' as const, interNode: true } }],
     ['3.10.8 plain listeners kept', { version: '3.10.8', tls: { enabled: true, required: false } }],
     ['4.3.4 docker, TLS', { version: '4.3.4', tls: { enabled: true } }],
+    ['3.10.8 kubernetes, TLS required, inter-node, behind HAProxy', { version: '3.10.8', target: 'kubernetes' as const, loadBalancer: { kind: 'haproxy' as const }, tls: { enabled: true, interNode: true } }],
+    ['4.3.4 kubernetes, client certificates optional', { version: '4.3.4', target: 'kubernetes' as const, tls: { enabled: true, clientCertificates: 'optional' as const } }],
   ] as const;
   const texts = variants.map(([, input]) => {
     const conf = parseConf(planFor(input).nodes[0].config.content);
@@ -135,6 +148,29 @@ describe('load balancer configs with TLS, checked by haproxy -c and nginx -t', (
   });
 });
 
+describe('the Kubernetes HAProxy config with TLS, checked by haproxy -c', () => {
+  test.each([
+    ['passthrough', 'optional'],
+    ['terminate', 'none'],
+  ] as const)('%s, client certificates %s: valid with its TLS files (paths moved to a temporary folder), no user/group switch', (mode, clientCertificates) => {
+    const plan = planFor({ target: 'kubernetes', nodes: 3, loadBalancer: { kind: 'haproxy' }, tls: { enabled: true, clientCertificates, loadBalancer: { mode } } });
+    const lbTls = plan.tls!.loadBalancer!;
+    const dir = path.join(tmp, `k8s-haproxy-${mode}`);
+    const moved = { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'tls.crt'), key: path.join(dir, 'tls.key') };
+    placeTlsFiles({ ca: ca.certFile, cert: cert.certFile, key: cert.keyFile }, moved);
+    fs.writeFileSync(path.join(dir, 'tls-combined.pem'), fs.readFileSync(cert.certFile, 'utf8') + fs.readFileSync(cert.keyFile, 'utf8'));
+    const text = plan.loadBalancer!.config.content;
+    expect(text).not.toMatch(/^\s*(user|group) haproxy$/m); // the pod already runs as haproxy (99) and reads its files through fsGroup
+    expect(text).toContain(mode === 'terminate' ? `ssl crt ${lbTls.combinedPath}` : `crt ${lbTls.combinedPath}`);
+    // Node names do not resolve here: init-addr none, so the check makes no DNS query.
+    const file = path.join(dir, 'haproxy.cfg');
+    fs.writeFileSync(file, text.split(`${path.posix.dirname(lbTls.paths.ca)}/`).join(`${dir}/`).replace(/init-addr \S+/g, 'init-addr none').replace(/\/var\/lib\/haproxy/g, dir).replace('{{secret:lb_stats_password}}', 'x'));
+    const r = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8', timeout: 20000 });
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/\[ALERT\]/);
+    expect(r.status).toBe(0);
+  });
+});
+
 describe('certificate files named in the spec are checked when the spec is loaded', () => {
   const other = createLocalCa(path.join(tmp, 'other'), 'other CA', 2);
   const expired = issueLocalCertificate(ca, path.join(tmp, 'expired'), { dnsNames: ['rmq-0'], ipAddresses: [] }, -1);
@@ -175,7 +211,24 @@ describe('certificate files named in the spec are checked when the spec is loade
     expect(r.stderr).toMatch(/tls\.certificates\.files\.certFile: got ".*nope\.crt"; cannot read the file \(no such file\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
-  test('TLS on the kubernetes target is refused until Secrets and the NetworkPolicy are built', () => {
-    expect(() => parseClusterSpec({ name: 'rmq', target: 'kubernetes', tls: { enabled: true } })).toThrow(/not available for the kubernetes target yet/);
+  test('TLS on the kubernetes target is accepted; a terminating load balancer with an existing Secret is refused with field, value and fix', () => {
+    expect(parseClusterSpec({ name: 'rmq', target: 'kubernetes', tls: { enabled: true } }).tls.enabled).toBe(true);
+    expect(parseClusterSpec({ name: 'rmq', target: 'kubernetes', tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } } } }).tls.certificates).toEqual({ secret: { name: 'rmq-tls' } });
+    expect(() =>
+      parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'haproxy' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, loadBalancer: { mode: 'terminate' } } }),
+    ).toThrow(/tls\.loadBalancer\.mode: got "terminate"; a terminating load balancer needs a certificate of its own, which an existing Secret \(rmq-tls\) does not provide; use certificates \{ generate: \{\} \} or \{ files: .*\}, or mode passthrough/);
+    expect(() =>
+      parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'haproxy' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, clientCertificates: 'optional' } }),
+    ).toThrow(/tls\.clientCertificates: got "optional"; HAProxy's health checks must present a client certificate of their own, .*or clientCertificates: none, or loadBalancer\.kind nginx/);
+    // nginx passing TLS through opens no TLS connection of its own.
+    expect(parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'nginx' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, clientCertificates: 'optional' } }).tls.clientCertificates).toBe('optional');
+    // Plugin listeners (stream, MQTT, STOMP, Web MQTT/STOMP) have no TLS listener here: refused under tls.required.
+    expect(() => parseClusterSpec({ name: 'rmq', target: 'kubernetes', rabbitmq: { plugins: ['rabbitmq_stream', 'rabbitmq_mqtt'] }, tls: { enabled: true } })).toThrow(
+      /rabbitmq\.plugins: got \["rabbitmq_stream","rabbitmq_mqtt"\]; rabbitmq_stream \(port 5552\), rabbitmq_mqtt \(port 1883\) open plain listeners that tls does not cover.*set tls\.required: false/,
+    );
+    expect(parseClusterSpec({ name: 'rmq', rabbitmq: { plugins: ['rabbitmq_stream'] }, tls: { enabled: true, required: false } }).tls.required).toBe(false);
+    // Without a load balancer nothing else needs a certificate.
+    expect(parseClusterSpec({ name: 'rmq', target: 'kubernetes', loadBalancer: { kind: 'none' }, tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } }, clientCertificates: 'required' } }).tls.clientCertificates).toBe('required');
+    expect(() => parseClusterSpec({ name: 'rmq', target: 'docker', tls: { enabled: true, certificates: { secret: { name: 'rmq-tls' } } } })).toThrow(/tls\.certificates\.secret: .*a Secret exists only on Kubernetes/);
   });
 });

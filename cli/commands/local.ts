@@ -80,6 +80,13 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
         '127.0.0.1 without a port per node for them; leave these plugins out of the environment you run locally',
     );
   }
+  const certs = loaded.spec.tls.certificates;
+  if (loaded.spec.tls.enabled && 'secret' in certs) {
+    throw new UsageError(
+      `tls.certificates.secret: got ${JSON.stringify(certs.secret)}; a Kubernetes Secret is mounted by the cluster's pods and cannot be read by local up; ` +
+        'run locally with tls.certificates { generate: {} } or { files: { caFile, certFile, keyFile } }',
+    );
+  }
   const installed = checkInstalled();
   if (!installed.ok) throw new UsageError(`RabbitMQ is not installed here: ${installed.hint}`);
   const lbKind = loaded.spec.loadBalancer.kind;

@@ -2,10 +2,13 @@
  * The values only `terraform apply` knows in a synthesized stack, resolved for an export that
  * runs without Terraform: generated secrets (`random_password.<name>.result`) are generated here,
  * or kept from the export they were first generated for; secrets from Terraform variables
- * (`var.<name>`) are read from `TF_VAR_<name>`, as Terraform reads them.
+ * (`var.<name>`) are read from `TF_VAR_<name>`, as Terraform reads them; certificate files
+ * (`file("...")`, `tls.certificates.files`) are read as Terraform reads them. Certificates that
+ * Terraform generates (`tls.certificates.generate`) cannot be exported.
  */
 import * as crypto from 'node:crypto';
-import type { PlanSecret } from '../../plan/plan';
+import * as fs from 'node:fs';
+import type { ClusterPlan, PlanSecret } from '../../plan/plan';
 import { isSafeSecretValue, secretValueRule } from '../../plan/secret-values';
 import { UsageError } from '../private/exit';
 
@@ -51,6 +54,33 @@ export function withSecretValues(stack: unknown, secrets: readonly PlanSecret[],
   for (const s of secrets) byExpression.set('generate' in s.source ? `random_password.${s.name}.result` : `var.${s.source.variable}`, values[s.name]);
   const replace = (v: unknown): unknown => {
     if (typeof v === 'string') return v.replace(/(?<!\$)\$\{([^{}]*)\}/g, (m, expression: string) => byExpression.get(expression.trim()) ?? m);
+    if (Array.isArray(v)) return v.map(replace);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
+    return v;
+  };
+  return replace(stack);
+}
+
+/**
+ * Refuses what an export cannot hold: certificates hashicorp/tls would make at apply time.
+ * The message names the field, the value and the fix.
+ */
+export function checkExportableTls(plan: ClusterPlan): void {
+  const source = plan.tls?.source;
+  if (source?.kind !== 'generate') return;
+  throw new UsageError(
+    `tls.certificates: got { generate: { validityDays: ${source.validityDays} } }; generated certificates are made by Terraform (hashicorp/tls) at apply time and cannot be exported; ` +
+      `export with { files: { caFile, certFile, keyFile } }${plan.addresses.target === 'kubernetes' ? ' or { secret: { name } }' : ''}, or deploy the stack with Terraform`,
+  );
+}
+
+/** `${file("p")}` and `${sensitive(file("p"))}` (what the stack writes for tls.certificates.files). */
+const FILE_CALL = /(?<!\$)\$\{(?:sensitive\()?file\("([^"\\$`{}]+)"\)\)?\}/g;
+
+/** The stack JSON with every certificate file reference replaced by the file's text (read now). */
+export function withFileValues(stack: unknown): unknown {
+  const replace = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(FILE_CALL, (_m, file: string) => fs.readFileSync(file, 'utf8'));
     if (Array.isArray(v)) return v.map(replace);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
     return v;

@@ -15,7 +15,7 @@ import type { LoadedSpec } from '../../spec/load';
 import { RabbitMqClusterStack } from '../../stacks/rabbitmq-cluster-stack';
 import { OWNED_DIR_MARKER, writeDirAtomically } from '../private/atomic-dir';
 import { UsageError } from '../private/exit';
-import { secretValues, withSecretValues, type SecretValues } from './apply-time-values';
+import { checkExportableTls, secretValues, withFileValues, withSecretValues, type SecretValues } from './apply-time-values';
 
 export const EXPORT_FORMATS = ['compose', 'kubernetes'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -83,8 +83,9 @@ export function exportDeployment(loaded: LoadedSpec, format: string, dir: string
     throw new UsageError(`--format ${format} exports a ${wanted} stack, but ${loaded.file} has target: ${loaded.spec.target}; use --format ${loaded.spec.target === 'docker' ? 'compose' : 'kubernetes'}`);
   }
   const { json, plan } = synthesize(loaded);
+  checkExportableTls(plan);
   const { values, generated } = secretValues(plan.secrets, previousSecrets(dir));
-  const resolved = withSecretValues(json, plan.secrets, values);
+  const resolved = withFileValues(withSecretValues(json, plan.secrets, values));
   const files = format === 'compose' ? composeFiles(resolved) : kubernetesFiles(resolved);
   const all = Object.keys(generated).length > 0 ? [...files, { path: SECRETS_FILE, content: `${JSON.stringify(generated, null, 2)}\n`, mode: SECRET_MODE }] : files;
   writeDirAtomically(dir, all);

@@ -80,7 +80,7 @@ export function buildReview(plan: ClusterPlan, stack: StackJson): ReviewSummary 
       nodes: s.nodes,
       toleratedFailures: Math.floor((s.nodes - 1) / 2),
     },
-    nodes: nodeEndpoints(s, plan.addresses).map((e) => ({ node: e.node, amqp: e.amqpUri, management: e.managementUrl })),
+    nodes: nodeEndpoints(s, plan.addresses, plan.tls).map((e) => ({ node: e.node, amqp: e.amqpUri, management: e.managementUrl })),
     endpoints: lbEndpoint
       ? [
           { name: 'AMQP (clients)', url: lbEndpoint.amqpUri, note: `${lb.kind}, least connections over ${s.nodes} node(s)` },
@@ -94,7 +94,12 @@ export function buildReview(plan: ClusterPlan, stack: StackJson): ReviewSummary 
       totalMemory: gib(s.resources.memory * s.nodes),
       totalCpus: s.resources.cpus * s.nodes,
     },
-    loadBalancer: lb.kind === 'none' ? 'none (clients use the node list)' : `${lb.kind} on ${lb.bindAddress}: AMQP ${lb.ports.amqp}, management ${lb.ports.management}`,
+    loadBalancer:
+      lb.kind === 'none'
+        ? 'none (clients use the node list)'
+        : s.tls.enabled
+          ? `${lb.kind} on ${lb.bindAddress}: AMQPS ${s.tls.loadBalancer.ports.amqps}, management ${s.tls.loadBalancer.ports.management} (TLS ${s.tls.loadBalancer.mode})`
+          : `${lb.kind} on ${lb.bindAddress}: AMQP ${lb.ports.amqp}, management ${lb.ports.management}`,
     topology: {
       vhosts: (defs.vhosts ?? []).length,
       users: (defs.users ?? []).map((u) => u.name),

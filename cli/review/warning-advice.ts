@@ -33,6 +33,10 @@ export const WARNING_ADVICE: Readonly<Record<string, WarningAdvice>> = {
     why: 'an image tag for a patch that was never released does not exist: every node fails to pull it at apply time',
     fix: 'set `rabbitmq.version` to the release the message names',
   },
+  'network-policy-off': {
+    why: 'any pod in the Kubernetes cluster, including a compromised one, can reach epmd and the distribution port, where the Erlang cookie grants code execution on the nodes',
+    fix: 'set `kubernetes.networkPolicy.enabled: true` with `clients` (and `metrics`) naming the namespaces or pods that connect',
+  },
   'drain-takes-cluster-down': {
     why: 'with 1 or 2 nodes no node is spare: draining a Kubernetes node evicts a pod the cluster cannot lose, and quorum queues stop until it is back',
     fix: 'run 3 nodes (`nodes: 3`), or schedule node drains as downtime',

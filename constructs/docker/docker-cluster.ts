@@ -8,6 +8,8 @@ import { RabbitmqNode } from './rabbitmq-node';
 import { terraformSafe } from '../private/terraform-text';
 import { ClusterCertificates } from '../tls/cluster-certificates';
 import { nodeErlArgs } from '../../plan/tls-files';
+import { nodeListeners, preferredListener } from '../../plan/listeners';
+import { loadBalancerNeedsCertificate } from '../../spec/tls';
 import { loadBalancerTlsPlacement, nodeTlsPlacement } from './tls-placement';
 
 /** Props of DockerCluster. */
@@ -55,8 +57,8 @@ export class DockerCluster extends Construct {
                   placement: nodeTlsPlacement(certs.forNode(node.address.index), tls.nodes[node.address.index].paths, 'rabbitmq'),
                   erlArgs: nodeErlArgs(tls, node.address.index),
                   alias: tls.sharedNodeName,
-                  amqpPort: node.address.tlsPorts!.amqps,
-                  managementPort: tls.management ? node.address.tlsPorts!.management : node.address.managementPort,
+                  amqpPort: preferredListener(nodeListeners(node.address, tls), 'amqp').port,
+                  managementPort: preferredListener(nodeListeners(node.address, tls), 'management').port,
                 },
               }
             : {}),
@@ -70,7 +72,7 @@ export class DockerCluster extends Construct {
         dependsOn: this.nodes.map((n) => n.container),
         secretToken: props.secretToken,
         ...(tls?.loadBalancer && certs
-          ? { tlsUploads: loadBalancerTlsPlacement(certs.loadBalancer(), tls.loadBalancer.paths, tls.loadBalancer.combinedPath, tls.loadBalancer.mode === 'terminate') }
+          ? { tlsUploads: loadBalancerTlsPlacement(certs.loadBalancer(), tls.loadBalancer.paths, tls.loadBalancer.combinedPath, loadBalancerNeedsCertificate(plan.spec)) }
           : {}),
       });
     }

@@ -1,39 +1,20 @@
 import { ServiceV1, type ServiceV1SpecPort } from '@cdktf/provider-kubernetes/lib/service-v1';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { PORTS } from '../../plan/ports';
-import type { ClusterSpec } from '../../spec/cluster';
-import { pluginListeners } from '../../spec/plugin-listeners';
+import type { ClusterPlan } from '../../plan/plan';
 import { hasProxy, serviceExposure } from './private/exposure';
 import { objectMetadata, selectorLabels } from './private/metadata';
 import type { KubernetesNames } from './private/names';
+import { clientServicePorts, headlessServicePorts, type ServerPort } from './private/server-ports';
 
-/**
- * Named container ports of the rabbitmq container. Services target these names, so a port number
- * lives in one place (plan/ports.ts).
- */
-export const CONTAINER_PORTS = {
-  epmd: PORTS.epmd,
-  amqp: PORTS.amqp,
-  management: PORTS.management,
-  prometheus: PORTS.prometheus,
-  'cluster-rpc': PORTS.dist,
-} as const;
-
-export type ContainerPortName = keyof typeof CONTAINER_PORTS;
-
-function servicePort(name: ContainerPortName, appProtocol?: string): ServiceV1SpecPort {
-  return { name, port: CONTAINER_PORTS[name], targetPort: name, protocol: 'TCP', ...(appProtocol ? { appProtocol } : {}) };
-}
-
-/** Service ports of the plugin listeners the spec enables (spec/plugin-listeners.ts). */
-export function listenerServicePorts(spec: ClusterSpec): ServiceV1SpecPort[] {
-  return pluginListeners(spec.rabbitmq.plugins).map((l) => ({ name: l.name, port: l.port, targetPort: l.name, protocol: 'TCP', appProtocol: l.appProtocol }));
+function servicePort(p: ServerPort): ServiceV1SpecPort {
+  return { name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP', ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) };
 }
 
 /** Props of ClusterServices. */
 export interface ClusterServicesProps {
-  readonly spec: ClusterSpec;
+  /** The plan: its spec, and the listeners its rabbitmq.conf opens (private/server-ports.ts). */
+  readonly plan: ClusterPlan;
   readonly names: KubernetesNames;
   readonly dependsOn: ITerraformDependable[];
 }
@@ -43,10 +24,10 @@ export interface ClusterServicesProps {
  * - headless `<cluster>-nodes` (the StatefulSet's `serviceName`): gives pod i the DNS name
  *   `<cluster>-server-<i>.<cluster>-nodes.<ns>` that its Erlang node name uses. It publishes
  *   not-ready pods, because nodes must find each other before any of them is ready. It also
- *   carries the `prometheus` port (15692, no authentication): every pod is an endpoint of its own,
+ *   carries the Prometheus port (15692, no authentication, or 15691 with TLS): every pod is an endpoint of its own,
  *   which is what per-node metrics need, and the Service never leaves the cluster;
- * - client `<cluster>` (amqp, management): what applications and dashboards connect to; only
- *   ready pods (AMQP port open) receive traffic. It is the entry point, with the spec's type,
+ * - client `<cluster>` (amqp, management; amqps, management-tls with TLS, the plain ones gone
+ *   with `tls.required`): what applications and dashboards connect to; only ready pods receive traffic. It is the entry point, with the spec's type,
  *   annotations and source ranges, only when there is no proxy; with one it stays ClusterIP and
  *   the proxy's Service faces the clients (see `private/exposure.ts`).
  */
@@ -56,7 +37,8 @@ export class ClusterServices extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterServicesProps) {
     super(scope, id);
-    const { spec, names, dependsOn } = props;
+    const { plan, names, dependsOn } = props;
+    const { spec } = plan;
     const exposure = serviceExposure(spec, !hasProxy(spec));
 
     this.headless = new ServiceV1(this, 'headless', {
@@ -65,14 +47,7 @@ export class ClusterServices extends Construct {
         clusterIp: 'None',
         publishNotReadyAddresses: true,
         selector: selectorLabels(spec),
-        port: [
-          servicePort('epmd'),
-          servicePort('cluster-rpc'),
-          servicePort('amqp', 'amqp'),
-          servicePort('management', 'http'),
-          servicePort('prometheus', 'prometheus.io/metrics'),
-          ...listenerServicePorts(spec),
-        ],
+        port: headlessServicePorts(plan).map(servicePort),
       },
       dependsOn,
     });
@@ -83,7 +58,7 @@ export class ClusterServices extends Construct {
       spec: {
         ...exposure.spec,
         selector: selectorLabels(spec),
-        port: [servicePort('amqp', 'amqp'), servicePort('management', 'http'), ...listenerServicePorts(spec)],
+        port: clientServicePorts(plan).map(servicePort),
       },
       // A LoadBalancer may take minutes to get an address; apply does not wait for it.
       waitForLoadBalancer: false,

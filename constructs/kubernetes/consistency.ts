@@ -4,7 +4,8 @@
  * It reads only the JSON (any producer, not just this toolkit) and recomputes what RabbitMQ and
  * Kubernetes would do with it: which pods a selector picks, which port a name resolves to, which
  * node names peer discovery will use and whether DNS can resolve them, which pods a load balancer's
- * config (haproxy.cfg, nginx.conf) sends clients to.
+ * config (haproxy.cfg, nginx.conf) sends clients to, and whether a NetworkPolicy lets the nodes and
+ * the proxies through while keeping everyone else off the inter-node ports.
  *
  * `checkKubernetesStack(json)` returns one line per problem, `<terraform address>: <problem>`,
  * and [] for a consistent stack. The CLI's `validate` runs it on every Kubernetes environment.
@@ -13,6 +14,7 @@ import { checkConfigMaps } from './consistency/config-maps';
 import { checkDisruptionBudgets } from './consistency/disruption-budget';
 import { checkLoadBalancer } from './consistency/load-balancer';
 import { checkNamespaces } from './consistency/namespaces';
+import { checkNetworkPolicies } from './consistency/network-policy';
 import { checkPeerDiscovery } from './consistency/peer-discovery';
 import { checkEnabledPlugins } from './consistency/plugins';
 import { readStack, readWorkload, type Stack } from './consistency/private/stack';
@@ -41,6 +43,7 @@ export function checkKubernetesStack(json: string | object): string[] {
     ...checkServices(stack, pods),
     ...checkExposure(stack, pods),
     ...checkDisruptionBudgets(stack, workloads, deployments),
+    ...checkNetworkPolicies(stack, workloads, deployments),
     ...checkConfigMaps(stack),
   ];
 }

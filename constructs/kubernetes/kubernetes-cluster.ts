@@ -18,6 +18,8 @@ import { peerDiscoveryUsesApi } from './private/policies';
 import { RabbitmqStatefulSet } from './rabbitmq-stateful-set';
 import { ServerConfig } from './server-config';
 import { ServerSecrets } from './server-secrets';
+import { ServerTls } from './server-tls';
+import { ServerNetworkPolicy } from './network-policy';
 import { terraformSafe } from '../private/terraform-text';
 
 /** Props of KubernetesCluster. */
@@ -42,7 +44,9 @@ export interface KubernetesClusterProps {
  * `kubernetes_config_map_v1.server_conf`, `kubernetes_service_v1.{nodes,client}`,
  * `kubernetes_stateful_set_v1.server`, `kubernetes_pod_disruption_budget_v1.server`; with a load
  * balancer (`loadBalancer.kind` haproxy or nginx) also `kubernetes_secret_v1.load_balancer_config`
- * and `kubernetes_{deployment_v1,pod_disruption_budget_v1,service_v1}.load_balancer`.
+ * and `kubernetes_{deployment_v1,pod_disruption_budget_v1,service_v1}.load_balancer`; with TLS
+ * (generated or from files) `kubernetes_secret_v1.server_tls` (and `.load_balancer_tls`) and the
+ * `tls_*` certificates; with `kubernetes.networkPolicy.enabled` `kubernetes_network_policy_v1.server`.
  */
 export class KubernetesCluster extends Construct {
   public readonly names: KubernetesNames;
@@ -60,6 +64,10 @@ export class KubernetesCluster extends Construct {
   public readonly disruptionBudget: DisruptionBudget;
   /** Present when the plan has a load balancer. */
   public readonly loadBalancer?: KubernetesLoadBalancer;
+  /** Present with TLS: certificates and their Secrets (none with an existing Secret). */
+  public readonly tls?: ServerTls;
+  /** Present with `kubernetes.networkPolicy.enabled`. */
+  public readonly networkPolicy?: ServerNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
@@ -82,7 +90,9 @@ export class KubernetesCluster extends Construct {
     }
     this.secrets = new ServerSecrets(this, 'secrets', { spec, names: n, files: this.files, secretToken: props.secretToken, dependsOn: inNamespace });
     this.config = new ServerConfig(this, 'config', { spec, names: n, files: this.files, dependsOn: inNamespace });
-    this.services = new ClusterServices(this, 'services', { spec, names: n, dependsOn: inNamespace });
+    this.services = new ClusterServices(this, 'services', { plan, names: n, dependsOn: inNamespace });
+    if (plan.tls) this.tls = new ServerTls(this, 'tls', { spec, names: n, tls: plan.tls, dependsOn: inNamespace });
+    if (spec.kubernetes.networkPolicy.enabled) this.networkPolicy = new ServerNetworkPolicy(this, 'network-policy', { plan, names: n, dependsOn: inNamespace });
 
     const podNeeds: ITerraformDependable[] = [
       ...inNamespace,
@@ -91,10 +101,11 @@ export class KubernetesCluster extends Construct {
       this.secrets.secretFiles,
       this.config.configMap,
       this.services.headless,
+      ...(this.tls?.serverSecret ? [this.tls.serverSecret] : []),
     ];
     const held = [...new Set(this.files.sensitive.flatMap((f) => secretsIn(f.content)))].sort();
     const secretsChecksum = held.length > 0 ? Fn.sha256(Fn.join('\n', held.map((name) => props.secretToken(name)))) : undefined;
-    this.statefulSet = new RabbitmqStatefulSet(this, 'server', { plan, names: n, files: this.files, secretsChecksum, dependsOn: podNeeds });
+    this.statefulSet = new RabbitmqStatefulSet(this, 'server', { plan, names: n, files: this.files, secretsChecksum, extraPodAnnotations: this.tls?.podAnnotations, dependsOn: podNeeds });
     this.disruptionBudget = new DisruptionBudget(this, 'disruption-budget', { spec, names: n, dependsOn: inNamespace });
     if (plan.loadBalancer) {
       this.loadBalancer = new KubernetesLoadBalancer(this, 'load-balancer', {
@@ -104,6 +115,8 @@ export class KubernetesCluster extends Construct {
         secretToken: props.secretToken,
         dependsOn: inNamespace,
         backends: [this.services.headless, this.statefulSet.statefulSet],
+        tls: plan.tls,
+        tlsSecret: this.tls?.loadBalancerSecret,
       });
     }
     new KubernetesOutputs(this, 'outputs', { names: n });

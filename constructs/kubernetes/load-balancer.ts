@@ -6,6 +6,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { SecretName } from '../../plan/files';
 import type { LoadBalancerPlan } from '../../plan/load-balancer-plan';
+import type { TlsPlan } from '../../plan/tls';
 import type { ClusterSpec } from '../../spec/cluster';
 import { toTerraformText } from '../private/terraform-text';
 import { filesChecksum } from './private/config-files';
@@ -13,9 +14,12 @@ import { serviceExposure } from './private/exposure';
 import { loadBalancerPodSpec, loadBalancerPorts, type LoadBalancerPortName } from './private/load-balancer-pod';
 import { CONFIG_CHECKSUM_ANNOTATION, loadBalancerLabels, loadBalancerSelectorLabels, objectMetadata } from './private/metadata';
 import type { KubernetesNames } from './private/names';
+import { externalSecretAnnotations } from './private/tls-pod';
 
 /** appProtocol of each Service port. */
 const APP_PROTOCOL: Readonly<Record<LoadBalancerPortName, string>> = { amqp: 'amqp', management: 'http', stats: 'http', prometheus: 'http' };
+/** With TLS the client listeners speak AMQPS and HTTPS (in both modes: passthrough forwards the node's TLS). */
+const TLS_APP_PROTOCOL: Partial<Record<LoadBalancerPortName, string>> = { amqp: 'amqps', management: 'https' };
 
 /**
  * Ports clients use (AMQP; the management UI and HTTP API, which authenticate): on the entry point
@@ -40,6 +44,10 @@ export interface KubernetesLoadBalancerProps {
    * removed before the nodes on destroy.
    */
   readonly backends: ITerraformDependable[];
+  /** The plan's TLS: the proxy mounts its CA (and certificate) from `tlsSecret` or the spec's Secret. @default - no TLS */
+  readonly tls?: TlsPlan;
+  /** The Secret `<cluster>-lb-tls` when the stack creates it (created before the Deployment). @default - none */
+  readonly tlsSecret?: ITerraformDependable;
 }
 
 /**
@@ -86,7 +94,7 @@ export class KubernetesLoadBalancer extends Construct {
     this.configSecret.overrideLogicalId('load_balancer_config');
 
     this.deployment = new DeploymentV1(this, 'deployment', {
-      metadata: objectMetadata(spec, names.loadBalancer, { labels }),
+      metadata: objectMetadata(spec, names.loadBalancer, { labels, annotations: externalSecretAnnotations(props.tls) }),
       spec: {
         replicas: String(spec.loadBalancer.replicas),
         selector: { matchLabels: selector },
@@ -94,11 +102,11 @@ export class KubernetesLoadBalancer extends Construct {
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } },
         template: {
           metadata: { labels, annotations: { ...k.podAnnotations, [CONFIG_CHECKSUM_ANNOTATION]: this.checksum } },
-          spec: loadBalancerPodSpec(spec, names, lb),
+          spec: loadBalancerPodSpec(spec, names, lb, props.tls),
         },
       },
       waitForRollout: true,
-      dependsOn: [...dependsOn, this.configSecret, ...props.backends],
+      dependsOn: [...dependsOn, this.configSecret, ...(props.tlsSecret ? [props.tlsSecret] : []), ...props.backends],
     });
     this.deployment.overrideLogicalId('load_balancer');
 
@@ -109,12 +117,12 @@ export class KubernetesLoadBalancer extends Construct {
     });
     this.disruptionBudget.overrideLogicalId('load_balancer');
 
-    const ports = loadBalancerPorts(spec).map((p): ServiceV1SpecPort => ({
+    const ports = loadBalancerPorts(lb).map((p): ServiceV1SpecPort => ({
       name: p.name,
       port: p.port,
       targetPort: p.name,
       protocol: 'TCP',
-      appProtocol: APP_PROTOCOL[p.name],
+      appProtocol: props.tls && TLS_APP_PROTOCOL[p.name] ? TLS_APP_PROTOCOL[p.name] : APP_PROTOCOL[p.name],
     }));
     const service = (id: string, name: string, entryPoint: boolean): ServiceV1 => {
       const exposure = serviceExposure(spec, entryPoint);

@@ -7,6 +7,7 @@ import type { PodFiles } from './private/config-files';
 import { CONFIG_CHECKSUM_ANNOTATION, SECRETS_CHECKSUM_ANNOTATION, objectMetadata, selectorLabels, workloadLabels } from './private/metadata';
 import type { KubernetesNames } from './private/names';
 import { podNodeName, podSpec, VOLUME } from './private/pod-template';
+import { externalSecretAnnotations } from './private/tls-pod';
 
 /** Props of RabbitmqStatefulSet. */
 export interface RabbitmqStatefulSetProps {
@@ -20,6 +21,8 @@ export interface RabbitmqStatefulSetProps {
    * values), on the pod template: a rotated password rolls the pods. @default no annotation
    */
   readonly secretsChecksum?: string;
+  /** More pod template annotations of the toolkit (e.g. the TLS CA checksum). @default {} */
+  readonly extraPodAnnotations?: Readonly<Record<string, string>>;
   /** Everything the pods need before they start: namespace, RBAC, ConfigMap, Secrets, headless Service. */
   readonly dependsOn: ITerraformDependable[];
 }
@@ -52,7 +55,7 @@ export class RabbitmqStatefulSet extends Construct {
     });
 
     this.statefulSet = new StatefulSetV1(this, 'stateful-set', {
-      metadata: objectMetadata(spec, names.statefulSet, { labels: workloadLabels(spec, plan.version) }),
+      metadata: objectMetadata(spec, names.statefulSet, { labels: workloadLabels(spec, plan.version), annotations: externalSecretAnnotations(plan.tls) }),
       spec: {
         serviceName: names.headlessService,
         replicas: String(spec.nodes),
@@ -68,6 +71,7 @@ export class RabbitmqStatefulSet extends Construct {
               ...k.podAnnotations,
               [CONFIG_CHECKSUM_ANNOTATION]: files.checksum,
               ...(props.secretsChecksum ? { [SECRETS_CHECKSUM_ANNOTATION]: props.secretsChecksum } : {}),
+              ...(props.extraPodAnnotations ?? {}),
             },
           },
           spec: podSpec(plan, names, files),

@@ -41,10 +41,12 @@ export function managementMode(tls: LoadBalancerTlsInput | undefined): 'tcp' | '
 }
 
 /**
- * `global` lines for TLS in a container: the TLS files are owner-only (root), so HAProxy starts as
- * root, reads them, binds, and then runs as the image's `haproxy` user.
+ * `global` lines for TLS in a Docker container: the TLS files are owner-only (root), so HAProxy
+ * starts as root, reads them, binds, and then runs as the image's `haproxy` user. On Kubernetes
+ * the pod runs as that user from the start (non-root, Pod Security `restricted`) and reads its
+ * files through fsGroup; locally it runs as the caller.
  */
 export function tlsGlobalLines(tls: LoadBalancerTlsInput | undefined, target: LoadBalancerTarget): string[] {
-  if (!tls || target === 'local') return [];
+  if (!tls || target !== 'docker') return [];
   return ['# TLS files are root-only: read them at start, then drop to the unprivileged user.', 'user haproxy', 'group haproxy'];
 }

@@ -115,11 +115,15 @@ function checkBackends(d: Workload, file: string, config: ProxyConfig, nodes: re
     const pool = config.pools.get(targets[0]) ?? [];
     for (const p of pods) {
       const listed = pool.filter((s) => matchBackend(pods, s.host)?.p === p);
-      const nodePort = p.w.ports.get(portName);
+      // With TLS the node's listener may be amqps / management-tls (beside the plain one, or alone).
+      const tlsName = portName === 'amqp' ? 'amqps' : 'management-tls';
+      const nodePorts = [portName, tlsName].flatMap((n) => (p.w.ports.has(n) ? [{ name: n, port: p.w.ports.get(n)! }] : []));
       const where = `${file} pool ${targets[0]} (behind the ${portName} listener :${lbPort})`;
       if (listed.length === 0) out.push(`${d.r.address}: ${where} does not list pod ${p.pod} (${fqdn(p)}); it would get no ${portName} clients`);
       else if (listed.length > 1) out.push(`${d.r.address}: ${where} lists pod ${p.pod} ${listed.length} times`);
-      else if (nodePort !== undefined && listed[0].port !== nodePort) out.push(`${d.r.address}: ${where} sends pod ${p.pod} to port ${listed[0].port}, not its ${portName} port ${nodePort}`);
+      else if (nodePorts.length > 0 && !nodePorts.some((n) => n.port === listed[0].port)) {
+        out.push(`${d.r.address}: ${where} sends pod ${p.pod} to port ${listed[0].port}, not its ${nodePorts.map((n) => `${n.name} port ${n.port}`).join(' or ')}`);
+      }
     }
   }
   return out;

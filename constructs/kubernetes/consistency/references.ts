@@ -1,13 +1,24 @@
 /** References of a workload's pod template: Secret and ConfigMap keys, and volumes of volume mounts. */
 import { dataKeys, many, one, type Json } from '../private/stack-json';
+import { EXTERNAL_SECRETS_ANNOTATION } from '../private/metadata';
 import { lookupIn, type Stack, type Workload } from './private/stack';
 
-/** Every Secret/ConfigMap key an env var or volume refers to exists; every mount names a volume. */
+/** Secrets the workload declares it expects to exist without the stack creating them. */
+function externalSecrets(w: Workload): Set<string> {
+  const v = one(w.r.body.metadata)?.annotations?.[EXTERNAL_SECRETS_ANNOTATION];
+  return new Set(typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+}
+
+/**
+ * Every Secret/ConfigMap key an env var or volume refers to exists; every mount names a volume.
+ * A Secret the workload's `rmq-ha/external-secrets` annotation names is expected to exist already.
+ */
 export function checkWorkloadRefs(stack: Stack, w: Workload): string[] {
   const out: string[] = [];
   const lookup = lookupIn(stack, w.ns);
+  const external = externalSecrets(w);
   const need = (what: string, kind: 'configMap' | 'secret', name: string, key: string | undefined, optional: boolean): void => {
-    if (optional) return;
+    if (optional || (kind === 'secret' && external.has(name))) return;
     const r = lookup(kind, name);
     const type = kind === 'configMap' ? 'ConfigMap' : 'Secret';
     if (!r) out.push(`${w.r.address}: ${what} refers to ${type} ${name}, which the stack does not create in namespace ${w.ns}`);

@@ -35,7 +35,9 @@ export interface PodFiles {
 export function podFiles(plan: ClusterPlan, podPattern: string): PodFiles {
   if (plan.nodes.length === 0) throw new Error('podFiles: the plan has no nodes');
   const mountPath = plan.nodes[0].address.configDir;
-  const perNode = plan.nodes.map((n) => [n.config, n.enabledPlugins, n.definitions].map((f) => shareable(f, n.address.nodeName, podPattern)));
+  const perNode = plan.nodes.map((n) =>
+    [n.config, n.enabledPlugins, n.definitions, ...(n.interNodeTlsConfig ? [n.interNodeTlsConfig] : [])].map((f) => shareable(f, n.address.nodeName, podPattern)),
+  );
   perNode.forEach((files, i) => {
     if (plan.nodes[i].address.configDir !== mountPath) throw new Error(`node ${i} keeps its files in ${plan.nodes[i].address.configDir}, node 0 in ${mountPath}`);
     files.forEach((f, j) => {

@@ -6,13 +6,16 @@ import type {
   DeploymentV1SpecTemplateSpec,
   DeploymentV1SpecTemplateSpecContainer,
   DeploymentV1SpecTemplateSpecContainerPort,
+  DeploymentV1SpecTemplateSpecContainerVolumeMount,
   DeploymentV1SpecTemplateSpecVolume,
 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import type { LoadBalancerPlan } from '../../../plan/load-balancer-plan';
+import type { TlsPlan } from '../../../plan/tls';
 import type { ClusterSpec } from '../../../spec/cluster';
 import { loadBalancerSelectorLabels } from './metadata';
 import type { KubernetesNames } from './names';
 import { containerSecurity } from './pod-template';
+import { loadBalancerTlsPlacement } from './tls-pod';
 
 /** What the official image of each proxy needs from the pod. */
 export interface ProxyImageProfile {
@@ -45,9 +48,13 @@ export const LB_CONFIG_VOLUME = 'config';
 /** Named container ports of the proxy; the Service targets these names. */
 export type LoadBalancerPortName = 'amqp' | 'management' | 'stats' | 'prometheus';
 
-/** The listeners of the rendered config, by name: the prometheus pass-through only when enabled. */
-export function loadBalancerPorts(spec: ClusterSpec): Array<{ readonly name: LoadBalancerPortName; readonly port: number }> {
-  const { ports, prometheus } = spec.loadBalancer;
+/**
+ * The listeners of the rendered config, by name: the prometheus pass-through only when enabled.
+ * With TLS `amqp` and `management` are the config's AMQPS and HTTPS listeners (the plan puts
+ * `tls.loadBalancer.ports` there).
+ */
+export function loadBalancerPorts(lb: LoadBalancerPlan): Array<{ readonly name: LoadBalancerPortName; readonly port: number }> {
+  const { ports, prometheus } = lb.input.settings;
   return [
     { name: 'amqp', port: ports.amqp },
     { name: 'management', port: ports.management },
@@ -81,9 +88,9 @@ export const LB_PRESTOP_SLEEP_SECONDS = 5;
  */
 export const LB_TERMINATION_GRACE_SECONDS = 30;
 
-function proxyContainer(spec: ClusterSpec, lb: LoadBalancerPlan): DeploymentV1SpecTemplateSpecContainer {
+function proxyContainer(lb: LoadBalancerPlan, tlsMount?: DeploymentV1SpecTemplateSpecContainerVolumeMount): DeploymentV1SpecTemplateSpecContainer {
   const profile = PROXY_IMAGES[lb.kind];
-  const port: DeploymentV1SpecTemplateSpecContainerPort[] = loadBalancerPorts(spec).map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' }));
+  const port: DeploymentV1SpecTemplateSpecContainerPort[] = loadBalancerPorts(lb).map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' }));
   return {
     name: lb.kind,
     image: lb.image,
@@ -95,6 +102,7 @@ function proxyContainer(spec: ClusterSpec, lb: LoadBalancerPlan): DeploymentV1Sp
       // A subPath file is not refreshed on a Secret change; the checksum annotation rolls the pods.
       { name: LB_CONFIG_VOLUME, mountPath: lb.config.path, subPath: lb.config.name, readOnly: true },
       ...Object.entries(profile.writableDirs).map(([name, mountPath]) => ({ name, mountPath })),
+      ...(tlsMount ? [tlsMount] : []),
     ],
     // Ready = the AMQP listener accepts connections. It says nothing about the nodes behind it, on
     // purpose: with every node down, an unready proxy would only turn a refused AMQP handshake
@@ -108,7 +116,7 @@ function proxyContainer(spec: ClusterSpec, lb: LoadBalancerPlan): DeploymentV1Sp
   };
 }
 
-function proxyVolumes(names: KubernetesNames, lb: LoadBalancerPlan): DeploymentV1SpecTemplateSpecVolume[] {
+function proxyVolumes(names: KubernetesNames, lb: LoadBalancerPlan, tlsVolume?: DeploymentV1SpecTemplateSpecVolume): DeploymentV1SpecTemplateSpecVolume[] {
   return [
     {
       name: LB_CONFIG_VOLUME,
@@ -116,12 +124,17 @@ function proxyVolumes(names: KubernetesNames, lb: LoadBalancerPlan): DeploymentV
       secret: { secretName: names.loadBalancerConfigSecret, defaultMode: '0440', items: [{ key: lb.config.name, path: lb.config.name }] },
     },
     ...Object.keys(PROXY_IMAGES[lb.kind].writableDirs).map((name) => ({ name, emptyDir: {} })),
+    ...(tlsVolume ? [tlsVolume] : []),
   ];
 }
 
-/** The pod spec of the load balancer Deployment. */
-export function loadBalancerPodSpec(spec: ClusterSpec, names: KubernetesNames, lb: LoadBalancerPlan): DeploymentV1SpecTemplateSpec {
+/**
+ * The pod spec of the load balancer Deployment.
+ * @param tls the plan's TLS: the proxy's CA (and, terminating, its certificate) mounted from a Secret @default - none
+ */
+export function loadBalancerPodSpec(spec: ClusterSpec, names: KubernetesNames, lb: LoadBalancerPlan, tls?: TlsPlan): DeploymentV1SpecTemplateSpec {
   const k = spec.kubernetes;
+  const placed = tls ? loadBalancerTlsPlacement(tls, names) : undefined;
   const id = String(PROXY_IMAGES[lb.kind].uid);
   return {
     // The proxies never call the Kubernetes API; Service env vars are noise to them.
@@ -147,7 +160,7 @@ export function loadBalancerPodSpec(spec: ClusterSpec, names: KubernetesNames, l
     ...(Object.keys(k.nodeSelector).length > 0 ? { nodeSelector: { ...k.nodeSelector } } : {}),
     ...(k.priorityClassName ? { priorityClassName: k.priorityClassName } : {}),
     ...(k.imagePullSecrets.length > 0 ? { imagePullSecrets: k.imagePullSecrets.map((name) => ({ name })) } : {}),
-    container: [proxyContainer(spec, lb)],
-    volume: proxyVolumes(names, lb),
+    container: [proxyContainer(lb, placed?.mount)],
+    volume: proxyVolumes(names, lb, placed?.volume),
   };
 }

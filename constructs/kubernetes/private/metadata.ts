@@ -24,6 +24,14 @@ export const CONFIG_CHECKSUM_ANNOTATION = 'rmq-ha/config-sha256';
  */
 export const SECRETS_CHECKSUM_ANNOTATION = 'rmq-ha/secrets-sha256';
 
+/**
+ * Workload annotation naming the Secrets its pods mount that the stack expects to exist and does
+ * not create (comma-separated; e.g. `tls.certificates.secret`, made by cert-manager). The
+ * consistency checker accepts references to them. No plan-time lookup: reading a Secret with a
+ * data source would copy its private key into the Terraform state.
+ */
+export const EXTERNAL_SECRETS_ANNOTATION = 'rmq-ha/external-secrets';
+
 /** `app.kubernetes.io/component` of each kind of pod: the one label that tells them apart. */
 export const COMPONENT = { rabbitmq: 'rabbitmq', loadBalancer: 'load-balancer' } as const;
 

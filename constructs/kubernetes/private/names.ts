@@ -16,6 +16,10 @@ export const K8S_SUFFIX = {
   loadBalancerConfig: 'lb-config',
   /** PodDisruptionBudget of the load balancer pods. */
   loadBalancerDisruptionBudget: 'lb-pdb',
+  /** Secret with the generated (or file-read) CA, certificates and keys of the pods. */
+  serverTls: 'server-tls',
+  /** Secret with the load balancer's CA (and its certificate and key when it terminates TLS). */
+  loadBalancerTls: 'lb-tls',
 } as const;
 
 /** Every object name of a cluster, derived once from the spec (cluster-operator naming). */
@@ -43,6 +47,11 @@ export interface KubernetesNames {
   readonly loadBalancerInternalService: string;
   readonly loadBalancerConfigSecret: string;
   readonly loadBalancerDisruptionBudget: string;
+  /** TLS material of the pods (generated or from files; an existing Secret is named by the spec). */
+  readonly serverTlsSecret: string;
+  readonly loadBalancerTlsSecret: string;
+  /** NetworkPolicy on the RabbitMQ pods (named like the StatefulSet it guards). */
+  readonly networkPolicy: string;
 }
 
 export function kubernetesNames(spec: ClusterSpec): KubernetesNames {
@@ -64,6 +73,9 @@ export function kubernetesNames(spec: ClusterSpec): KubernetesNames {
     loadBalancerInternalService: childName(c, SUFFIX.loadBalancerInternal),
     loadBalancerConfigSecret: childName(c, K8S_SUFFIX.loadBalancerConfig),
     loadBalancerDisruptionBudget: childName(c, K8S_SUFFIX.loadBalancerDisruptionBudget),
+    serverTlsSecret: childName(c, K8S_SUFFIX.serverTls),
+    loadBalancerTlsSecret: childName(c, K8S_SUFFIX.loadBalancerTls),
+    networkPolicy: childName(c, SUFFIX.server),
   };
 }
 

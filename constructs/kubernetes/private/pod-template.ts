@@ -15,9 +15,8 @@ import type {
 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
 import type { ClusterPlan } from '../../../plan/plan';
 import { toKubernetesQuantity } from '../../../spec/size';
-import { CONTAINER_PORTS, type ContainerPortName } from '../cluster-services';
+import { amqpListener, managementListener } from '../../../plan/listeners';
 import { ERLANG_COOKIE_KEY } from '../server-secrets';
-import { pluginListeners } from '../../../spec/plugin-listeners';
 import type { PodFiles } from './config-files';
 import { SKIP_PRESTOP_LABEL, selectorLabels } from './metadata';
 import type { KubernetesNames } from './names';
@@ -32,6 +31,8 @@ import {
   startupFailureThreshold,
   STARTUP_PROBE_PERIOD_SECONDS,
 } from './policies';
+import { containerPorts, serverListeners } from './server-ports';
+import { interNodeTlsEnv, serverTlsMounts, serverTlsVolume } from './tls-pod';
 
 /** Home of the rabbitmq user: holds the Erlang cookie (emptyDir: the root filesystem is read-only). */
 export const HOME_DIR = '/var/lib/rabbitmq';
@@ -130,16 +131,21 @@ function setupContainer(plan: ClusterPlan): StatefulSetV1SpecTemplateSpecContain
 }
 
 function startupProbe(plan: ClusterPlan): StatefulSetV1SpecTemplateSpecContainerStartupProbe {
-  const check = startupCheck(plan.version);
+  const http = managementListener(serverListeners(plan));
+  // The kubelet presents no client certificate: an HTTPS listener that requires one refuses it.
+  const check = startupCheck(plan.version, http !== undefined && !(http.tls && plan.tls?.clientCertificates === 'required'));
   const timing = {
     initialDelaySeconds: 10,
     periodSeconds: STARTUP_PROBE_PERIOD_SECONDS,
     failureThreshold: startupFailureThreshold(plan.spec.kubernetes.startupTimeoutSeconds),
   };
-  return check.kind === 'http'
-    ? { ...timing, timeoutSeconds: 5, httpGet: { path: check.path, port: 'management', scheme: 'HTTP' } }
-    : // A CLI VM needs a few seconds to start and connect.
-      { ...timing, timeoutSeconds: 10, exec: { command: [...check.command] } };
+  if (check.kind === 'http') {
+    // Plain HTTP where it listens, else HTTPS (the kubelet does not verify the certificate).
+    if (!http) throw new Error('startup probe: the node has no management listener');
+    return { ...timing, timeoutSeconds: 5, httpGet: { path: check.path, port: http.name, scheme: http.tls ? 'HTTPS' : 'HTTP' } };
+  }
+  // A CLI VM needs a few seconds to start and connect (over TLS too, with inter-node TLS).
+  return { ...timing, timeoutSeconds: 10, exec: { command: [...check.command] } };
 }
 
 function rabbitmqContainer(plan: ClusterPlan, names: KubernetesNames): StatefulSetV1SpecTemplateSpecContainer {
@@ -150,11 +156,8 @@ function rabbitmqContainer(plan: ClusterPlan, names: KubernetesNames): StatefulS
   return {
     name: RABBITMQ_CONTAINER,
     image: plan.image,
-    port: [
-      ...(Object.keys(CONTAINER_PORTS) as ContainerPortName[]).map((name) => ({ name, containerPort: CONTAINER_PORTS[name], protocol: 'TCP' })),
-      ...pluginListeners(spec.rabbitmq.plugins).map((l) => ({ name: l.name, containerPort: l.port, protocol: 'TCP' })),
-    ],
-    env: rabbitmqEnv(names),
+    port: containerPorts(plan).map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+    env: [...rabbitmqEnv(names), ...interNodeTlsEnv(plan)],
     // Memory request = limit (the memory watermark is computed against the limit); CPU too, so the
     // pod is in the Guaranteed QoS class, the last to be evicted under node pressure.
     resources: { requests: { ...quantities }, limits: { ...quantities } },
@@ -164,10 +167,12 @@ function rabbitmqContainer(plan: ClusterPlan, names: KubernetesNames): StatefulS
       { name: VOLUME.persistence, mountPath: DATA_DIR },
       { name: VOLUME.config, mountPath: plan.nodes[0].address.configDir, readOnly: true },
       { name: VOLUME.podInfo, mountPath: POD_INFO_DIR, readOnly: true },
+      ...(plan.tls ? serverTlsMounts(plan.tls) : []),
     ],
-    // Ready = the AMQP listener accepts connections, as the cluster-operator and the RabbitMQ
+    // Ready = the AMQP listener accepts connections (AMQPS when plain AMQP is off, as the
+    // cluster-operator does with disableNonTLSListeners), as the cluster-operator and the RabbitMQ
     // docs recommend: a CLI-based readiness check can time out on a busy node and wedge deletes.
-    readinessProbe: { tcpSocket: [{ port: 'amqp' }], initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 3 },
+    readinessProbe: { tcpSocket: [{ port: amqpListener(serverListeners(plan)).name }], initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 3 },
     startupProbe: startupProbe(plan),
     // No liveness probe by default: a node that is syncing replicas, recovering queues or in a
     // resource alarm is slow, not dead, and restarting it makes things worse; a crashed VM exits
@@ -181,7 +186,7 @@ function rabbitmqContainer(plan: ClusterPlan, names: KubernetesNames): StatefulS
   };
 }
 
-function volumes(names: KubernetesNames, files: PodFiles): StatefulSetV1SpecTemplateSpecVolume[] {
+function volumes(plan: ClusterPlan, names: KubernetesNames, files: PodFiles): StatefulSetV1SpecTemplateSpecVolume[] {
   const sources: StatefulSetV1SpecTemplateSpecVolumeProjectedSources[] = [];
   if (files.plain.length > 0) {
     sources.push({ configMap: [{ name: names.configMap, items: files.plain.map((f) => ({ key: f.key, path: f.relativePath })) }] });
@@ -201,6 +206,7 @@ function volumes(names: KubernetesNames, files: PodFiles): StatefulSetV1SpecTemp
       name: VOLUME.podInfo,
       downwardApi: { items: [{ path: SKIP_PRESTOP_LABEL, fieldRef: { apiVersion: 'v1', fieldPath: `metadata.labels['${SKIP_PRESTOP_LABEL}']` } }] },
     },
+    ...(plan.tls ? [serverTlsVolume(plan.tls, names)] : []),
   ];
 }
 
@@ -253,6 +259,6 @@ export function podSpec(plan: ClusterPlan, names: KubernetesNames, files: PodFil
     ...(k.imagePullSecrets.length > 0 ? { imagePullSecrets: k.imagePullSecrets.map((name) => ({ name })) } : {}),
     initContainer: [setupContainer(plan)],
     container: [rabbitmqContainer(plan, names)],
-    volume: volumes(names, files),
+    volume: volumes(plan, names, files),
   };
 }

@@ -123,10 +123,11 @@ export const TARGET_SIZE_HEALTH_PATH = '/api/health/checks/reached-target-cluste
  * "Has this node seen its whole cluster (target_cluster_size_hint)?" as the cluster-operator asks
  * it: the HTTP health check from 4.2.4, which costs nothing; before that, the same function through
  * `rabbitmqctl eval` (what the operator's legacy startup probe runs), which starts a CLI VM per
- * probe but only while the node boots.
+ * probe but only while the node boots. `httpUsable` false (the management listener demands a
+ * client certificate, which the kubelet has none of) takes the CLI on every version.
  */
-export function startupCheck(version: RabbitVersion): StartupCheck {
-  if (atLeast(version, '4.2.4')) return { kind: 'http', path: TARGET_SIZE_HEALTH_PATH };
+export function startupCheck(version: RabbitVersion, httpUsable = true): StartupCheck {
+  if (httpUsable && atLeast(version, '4.2.4')) return { kind: 'http', path: TARGET_SIZE_HEALTH_PATH };
   return {
     kind: 'exec',
     command: ['/bin/sh', '-c', `[ "$(rabbitmqctl eval 'rabbit_nodes:reached_target_cluster_size().')" = "true" ]`],

@@ -30,6 +30,7 @@ export const T = {
   roleBinding: 'kubernetes_role_binding_v1',
   serviceAccount: 'kubernetes_service_account_v1',
   namespace: 'kubernetes_namespace_v1',
+  networkPolicy: 'kubernetes_network_policy_v1',
 } as const;
 
 /** The stack's resources, by the keys of T. */
