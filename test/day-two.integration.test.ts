@@ -14,6 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { findFreePorts, nodePaths, RABBITMQ_BIN_DIR, rabbitNodeEnv, rabbitmqctl, readState, startRabbitNodes, stopNodes, waitForNodes } from '../cli/local';
 import { launchFromPlan, localPlan } from '../cli/local/plan-launch';
 import { preStopBudget, preStopCommand } from '../constructs/kubernetes/private/policies';
+import { completeImportLine, IMPORT_MARKER } from '../rabbitmq/definitions/complete-import';
+import { createHash } from 'node:crypto';
 import { parseClusterSpec } from '../spec/parse';
 import { parseVersion } from '../spec/version';
 import type { LocalClusterState } from '../cli/local';
@@ -60,6 +62,27 @@ describe('day-two checks on a real 3.10.8 node', () => {
     expect(await status(PASSWORD_B)).toBe(200);
     expect(await status(PASSWORD_A)).toBe(401);
   }, 180000);
+  test('the containers\' whole-cluster import line runs to the end once (count read from a conf file), then finds its marker and imports nothing', async () => {
+    const state = readState(dir)!;
+    const node = state.nodes[0];
+    const env = rabbitNodeEnv({ dir: state.dir, nodeName: node.nodeName, paths: nodePaths(state.dir, node.nodeName), distPort: node.distPort, epmdPort: state.epmd.port });
+    const work = fs.mkdtempSync(path.join(dir, 'complete-import-'));
+    const defs = path.join(work, 'definitions.json');
+    const text = JSON.stringify({ queues: [{ name: 'complete.q', vhost: '/', durable: true, auto_delete: false, arguments: { 'x-queue-type': 'quorum' } }] });
+    fs.writeFileSync(defs, text);
+    const conf = path.join(work, 'rabbitmq.conf');
+    fs.writeFileSync(conf, 'heartbeat = 30\ncluster_formation.target_cluster_size_hint = 1\n');
+    const line = completeImportLine({ definitionsPath: defs, dataDir: work, nodes: 1, nodesFromConfig: conf });
+    // The line detaches its work; its output pipe stays open until that work ends, so this returns then.
+    const run = () => spawnSync('/bin/sh', ['-c', line], { env: { ...env, PATH: `${RABBITMQ_BIN_DIR}:${env.PATH}` }, encoding: 'utf8', timeout: 120000 });
+    const first = run();
+    expect({ code: first.status, out: first.stdout.trim() }).toEqual({ code: 0, out: 'rmq-ha: definitions imported with all 1 nodes running' });
+    expect(fs.readFileSync(path.join(work, IMPORT_MARKER), 'utf8').trim()).toBe(createHash('sha256').update(text).digest('hex'));
+    const queues = await rabbitmqctl(state, node.nodeName, ['list_queues', 'name', 'type', '--formatter', 'json']);
+    expect(JSON.parse(queues.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'complete.q', type: 'quorum' })]));
+    const second = run();
+    expect({ code: second.status, out: second.stdout.trim() }).toEqual({ code: 0, out: '' });
+  }, 150000);
   test('the pods\' preStop command runs to the end and enables every feature flag (last: it drains the node)', async () => {
     const state = readState(dir)!;
     const node = state.nodes[0];

@@ -95,7 +95,8 @@ describe('Docker stack: what matters', () => {
       expect(line).toBeDefined();
       // Detached in the background before the exec, bounded, with the node count and the file the boot import reads.
       expect(line).toMatch(/^\( \( .* \) & \)$/);
-      expect(line).toContain('await_online_nodes 3 --timeout 1800');
+      expect(line).toContain('n=3;');
+      expect(line).toContain('await_online_nodes "$n" --timeout 1800');
       expect(line).toContain("defs='/etc/rabbitmq/definitions.json'");
       expect(line).toContain("mark='/var/lib/rabbitmq/.rmq-ha-definitions.sha256'");
       expect(line).toContain('import_definitions "$defs"');

@@ -68,6 +68,21 @@ describe('Kubernetes stack: the pods', () => {
     expect(prod.json.output.nodes.value.map((n: { node: string }) => n.node)).toEqual([0, 1, 2].map((i) => `rabbit@rmq-prod-server-${i}.rmq-prod-nodes.rabbitmq-prod`));
   });
 
+  test('the server container starts the whole-cluster import of the definitions in the background, then the image entrypoint', () => {
+    const [shell, flag, script] = c.command as string[];
+    expect([shell, flag]).toEqual(['/bin/sh', '-c']);
+    const [line, exec] = script.split('\n');
+    expect(line).toMatch(/^\( \( .* \) & \)$/);
+    // The node count is read from the mounted rabbitmq.conf when the pod starts: scaling changes the
+    // ConfigMap, not the pod template (no restart of running pods).
+    expect(line).toMatch(/n=\$\(sed -n 's\/\^cluster_formation\\\.target_cluster_size_hint .*' '\/etc\/rabbitmq\/[^']+\.conf'\)/);
+    expect(line).toContain('await_online_nodes "$n" --timeout 1800');
+    expect(line).toContain("mark='/var/lib/rabbitmq/mnesia/.rmq-ha-definitions.sha256'");
+    expect(line).toContain('import_definitions "$defs"');
+    expect(exec).toBe('exec docker-entrypoint.sh rabbitmq-server');
+    expect(rabbitContainer(prod5.json).command).toEqual(c.command);
+  });
+
   test('readiness is TCP on amqp; startup waits for the target cluster size (HTTP on 4.3); no liveness by default', () => {
     expect(c.readiness_probe.tcp_socket).toEqual([{ port: 'amqp' }]);
     expect(c.readiness_probe).toEqual(expect.objectContaining({ period_seconds: 10, failure_threshold: 3 }));

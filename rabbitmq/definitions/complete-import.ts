@@ -33,6 +33,14 @@ export interface CompleteImportOptions {
   readonly dataDir: string;
   /** Nodes of the cluster. */
   readonly nodes: number;
+  /**
+   * Read the node count when the container starts, from `cluster_formation.target_cluster_size_hint`
+   * in this rabbitmq.conf, instead of writing it into the line: on Kubernetes the line is in the pod
+   * template, and scaling must not restart running pods (the hint is kept out of the restart
+   * trigger for the same reason). The line is then written for a single node too.
+   * @default - the count is written into the line
+   */
+  readonly nodesFromConfig?: string;
 }
 
 /**
@@ -42,17 +50,21 @@ export interface CompleteImportOptions {
  * Empty for a single node: its boot-time import already sees the whole cluster.
  */
 export function completeImportLine(o: CompleteImportOptions): string {
-  if (o.nodes < 2) return '';
+  if (o.nodes < 2 && !o.nodesFromConfig) return '';
   const marker = `${o.dataDir}/${IMPORT_MARKER}`;
+  const count = o.nodesFromConfig
+    ? `n=$(sed -n 's/^cluster_formation\\.target_cluster_size_hint *= *//p' '${o.nodesFromConfig}'); if [ -z "$n" ]; then echo "rmq-ha: no cluster_formation.target_cluster_size_hint in ${o.nodesFromConfig}; definitions not imported"; exit 1; fi`
+    : `n=${o.nodes}`;
   const body = [
     `defs='${o.definitionsPath}'`,
     `mark='${marker}'`,
+    count,
     `sum=$(sha256sum "$defs" | cut -d' ' -f1)`,
     `[ "$(cat "$mark" 2>/dev/null)" = "$sum" ] && exit 0`,
     `i=0`,
     `until rabbitmqctl -q await_startup >/dev/null 2>&1; do i=$((i+1)); if [ $i -ge ${STARTUP_ATTEMPTS} ]; then echo "rmq-ha: the node did not start within ${(STARTUP_ATTEMPTS * 5) / 60} minutes; definitions not imported"; exit 1; fi; sleep 5; done`,
-    `if ! rabbitmqctl -q await_online_nodes ${o.nodes} --timeout ${WHOLE_CLUSTER_TIMEOUT_SECONDS} >/dev/null 2>&1; then echo "rmq-ha: fewer than ${o.nodes} nodes ran within ${WHOLE_CLUSTER_TIMEOUT_SECONDS / 60} minutes; queues and bindings of $defs not imported (run rabbitmqctl import_definitions $defs once the cluster is whole)"; exit 1; fi`,
-    `if out=$(rabbitmqctl -q import_definitions "$defs" 2>&1); then echo "$sum" > "$mark"; echo "rmq-ha: definitions imported with all ${o.nodes} nodes running"; else echo "rmq-ha: rabbitmqctl import_definitions $defs failed: $out"; exit 1; fi`,
+    `if ! rabbitmqctl -q await_online_nodes "$n" --timeout ${WHOLE_CLUSTER_TIMEOUT_SECONDS} >/dev/null 2>&1; then echo "rmq-ha: fewer than $n nodes ran within ${WHOLE_CLUSTER_TIMEOUT_SECONDS / 60} minutes; queues and bindings of $defs not imported (run rabbitmqctl import_definitions $defs once the cluster is whole)"; exit 1; fi`,
+    `if out=$(rabbitmqctl -q import_definitions "$defs" 2>&1); then echo "$sum" > "$mark"; echo "rmq-ha: definitions imported with all $n nodes running"; else echo "rmq-ha: rabbitmqctl import_definitions $defs failed: $out"; exit 1; fi`,
   ].join('; ');
   return `( ( ${body} ) & )`;
 }

@@ -14,6 +14,7 @@ import type {
   StatefulSetV1SpecTemplateSpecVolumeProjectedSources,
 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
 import type { ClusterPlan } from '../../../plan/plan';
+import { completeImportLine } from '../../../rabbitmq/definitions/complete-import';
 import { toKubernetesQuantity } from '../../../spec/size';
 import { amqpListener, managementListener } from '../../../plan/listeners';
 import { ERLANG_COOKIE_KEY } from '../server-secrets';
@@ -153,9 +154,14 @@ function rabbitmqContainer(plan: ClusterPlan, names: KubernetesNames): StatefulS
   const k = spec.kubernetes;
   const budget = preStopBudget(k.terminationGracePeriodSeconds, spec.nodes);
   const quantities = { cpu: cpuQuantity(spec.resources.cpus), memory: toKubernetesQuantity(spec.resources.memory) };
+  const importLine = completeImportLine({ definitionsPath: plan.nodes[0].definitions.path, dataDir: DATA_DIR, nodes: spec.nodes, nodesFromConfig: plan.nodes[0].config.path });
   return {
     name: RABBITMQ_CONTAINER,
     image: plan.image,
+    // The image's entrypoint and command, after the whole-cluster import of the definitions is
+    // started in the background (rabbitmq/definitions/complete-import.ts; its marker lives on the
+    // persistent volume).
+    command: ['/bin/sh', '-c', `${importLine}\nexec docker-entrypoint.sh rabbitmq-server`],
     port: containerPorts(plan).map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
     env: [...rabbitmqEnv(names), ...interNodeTlsEnv(plan)],
     // Memory request = limit (the memory watermark is computed against the limit); CPU too, so the
