@@ -285,7 +285,9 @@ describe('haproxy -c accepts the rendered config', () => {
   function check(name: string, text: string): { status: number | null; output: string } {
     const file = join(dir, name);
     writeFileSync(file, text);
-    const r = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8' });
+    // In a network namespace of its own with only loopback up: the docker and kubernetes configs
+    // name nodes by DNS name and haproxy -c resolves them with libc; no query may leave this machine.
+    const r = spawnSync('unshare', ['--net', 'sh', '-c', 'ip link set lo up && exec haproxy -c -f "$0"', file], { encoding: 'utf8' });
     if (r.error) throw r.error;
     return { status: r.status, output: `${r.stdout}${r.stderr}` };
   }
@@ -304,7 +306,11 @@ describe('haproxy -c accepts the rendered config', () => {
       expect(r.output).toContain('Configuration file is valid');
       expect(r.status).toBe(0);
       const warnings = r.output.split('\n').filter((l) => /WARNING|ALERT/.test(l));
-      for (const w of warnings) expect(w).toMatch(/could not resolve address '.*', disabling server/);
+      // kubernetes reads this machine's /etc/resolv.conf (parse-resolv-conf), whose nameserver the
+      // isolated namespace cannot reach: that socket warning is the isolation, not the config.
+      const allowed = target === 'kubernetes' ? /could not resolve address '.*', disabling server|resolvers 'cluster': can't connect socket for nameserver/ : /could not resolve address '.*', disabling server/;
+      for (const w of warnings) expect(w).toMatch(allowed);
+      expect(warnings.some((w) => /could not resolve address/.test(w))).toBe(true);
     },
   );
 
