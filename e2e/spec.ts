@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { findFreePorts, isPortOpen } from '../cli/local';
+import { ephemeralRange } from '../cli/local/ports';
 import type { StandinImages } from '../images';
 
 /** Ports the stack publishes on 127.0.0.1. */
@@ -16,9 +17,14 @@ export interface E2ePorts {
   readonly lb: { readonly amqp: number; readonly management: number; readonly stats: number };
 }
 
-/** `count` consecutive free loopback ports, starting at a multiple of 10 in [30000, 60000). */
+/**
+ * `count` consecutive free loopback ports, starting at a multiple of 10 in [20000, the kernel's
+ * ephemeral range): outgoing connections take their source ports from that range.
+ */
 async function freeRange(count: number, avoid: ReadonlySet<number>): Promise<number> {
-  for (let base = 30000 + Math.floor(Math.random() * 2000) * 10; base < 60000; base += 10) {
+  const top = ephemeralRange()[0] - count;
+  const start = 20000 + Math.floor((Math.random() * (top - 20000)) / 10) * 10;
+  for (let k = 0, base = start; k < (top - 20000) / 10; k++, base = base + 10 >= top ? 20000 : base + 10) {
     const ports = Array.from({ length: count }, (_, i) => base + i);
     if (ports.some((p) => avoid.has(p))) continue;
     if ((await Promise.all(ports.map((p) => isPortOpen(p)))).every((open) => !open)) return base;

@@ -1,0 +1,54 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ephemeralRange, findFreePorts } from '../cli/local/ports';
+
+describe('findFreePorts', () => {
+  test('distinct ports below the kernel ephemeral range, each bindable right after', async () => {
+    const [low] = ephemeralRange();
+    const ports = await findFreePorts(12);
+    expect(new Set(ports).size).toBe(12);
+    for (const p of ports) {
+      expect(p).toBeGreaterThanOrEqual(20000);
+      expect(p).toBeLessThan(low);
+      const s = net.createServer();
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen({ host: '127.0.0.1', port: p, exclusive: true }, () => resolve());
+      });
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+  });
+
+  test('a port held by another listener is never returned', async () => {
+    const [low] = ephemeralRange();
+    // Hold every port of a small window, then ask for more ports than it could give.
+    const held: net.Server[] = [];
+    try {
+      const ports = await findFreePorts(30);
+      for (const p of ports.slice(0, 20)) {
+        const s = net.createServer();
+        await new Promise<void>((resolve) => s.listen({ host: '127.0.0.1', port: p, exclusive: true }, () => resolve()));
+        held.push(s);
+      }
+      const heldPorts = new Set(held.map((s) => (s.address() as net.AddressInfo).port));
+      const again = await findFreePorts(40);
+      expect(again.filter((p) => heldPorts.has(p))).toEqual([]);
+      expect(again.every((p) => p < low)).toBe(true);
+    } finally {
+      await Promise.all(held.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    }
+  });
+
+  test('the ephemeral range comes from procfs, with the IANA range when it cannot be read', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-ports-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'range'), '40000\t60999\n');
+      expect(ephemeralRange(path.join(dir, 'range'))).toEqual([40000, 60999]);
+      expect(ephemeralRange(path.join(dir, 'missing'))).toEqual([49152, 65535]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
