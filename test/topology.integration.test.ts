@@ -46,6 +46,23 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
+/**
+ * amqp.connect, again for up to 30 s while the broker closes the connection at open: a node whose
+ * AMQP port is open may still be starting its vhosts (seen on a loaded machine as
+ * "Expected ConnectionOpenOk; got <ConnectionClose>").
+ */
+async function connect(url: string): Promise<amqp.ChannelModel> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      return await amqp.connect(url);
+    } catch (e) {
+      if (!/ConnectionClose|ECONNRESET/.test(String(e)) || Date.now() - start > 30000) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 async function freeNodePorts(n: number): Promise<LocalNodePorts[]> {
   const p = await findFreePorts(n * 4);
   return Array.from({ length: n }, (_, i) => ({ amqpPort: p[4 * i], managementPort: p[4 * i + 1], prometheusPort: p[4 * i + 2], distPort: p[4 * i + 3] }));
@@ -220,7 +237,7 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
   });
 
   it('mirrors classic queues per ha-mode: exactly 2 -> 1 mirror, all -> 2 mirrors, all synchronised', async () => {
-    const rows = await waitFor('mirrors synchronised', 20000, async () => {
+    const rows = await waitFor('mirrors synchronised', 60000, async () => {
       const q = await listQueues();
       const pair = q.find((x) => x.name === 'legacy.pair')!;
       const all = q.find((x) => x.name === 'legacy.all')!;
@@ -230,10 +247,10 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
     expect(byName['legacy.pair'].slave_pids).toHaveLength(1);
     expect(byName['legacy.all'].slave_pids).toHaveLength(2);
     expect(byName['prices.local'].slave_pids).toEqual('');
-  });
+  }, 90000);
 
   it('dead-letters a message rejected more often than the delivery limit (2) into orders.dlq', async () => {
-    const conn = await amqp.connect(amqpUrl(main, 'orders-app', values.user_password_orders_app, 1));
+    const conn = await connect(amqpUrl(main, 'orders-app', values.user_password_orders_app, 1));
     try {
       const ch = await conn.createConfirmChannel();
       const body = `order-${Date.now()}`;
@@ -261,10 +278,10 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
     } finally {
       await conn.close();
     }
-  });
+  }, 90000);
 
   it('spreads messages published to the x-consistent-hash exchange over all 3 shards', async () => {
-    const conn = await amqp.connect(amqpUrl(main, 'orders-app', values.user_password_orders_app, 2));
+    const conn = await connect(amqpUrl(main, 'orders-app', values.user_password_orders_app, 2));
     const total = 600;
     try {
       const ch = await conn.createConfirmChannel();
@@ -274,7 +291,7 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
     } finally {
       await conn.close();
     }
-    const admin = await amqp.connect(amqpUrl(main, 'admin', values.admin_password));
+    const admin = await connect(amqpUrl(main, 'admin', values.admin_password));
     try {
       const ch = await admin.createChannel();
       const counts = [];
@@ -290,13 +307,13 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
 
   it('federates the prices exchange from origin: the link runs and moves a message', async () => {
     // Links run on one node (whichever started them); federation_status reports its own node's links.
-    const link = await waitFor('federation link running', 40000, async () => {
+    const link = await waitFor('federation link running', 90000, async () => {
       const links = (await onEveryNode(['federation_status', '--formatter', 'json'])) as Array<{ upstream: string; status: string }>;
       return links.find((l) => l.upstream === 'origin' && l.status === 'running');
     });
     timings.federationRunning = link.ms;
-    const up = await amqp.connect(amqpUrl(origin, 'federator', originValues.user_password_federator));
-    const down = await amqp.connect(amqpUrl(main, 'admin', values.admin_password));
+    const up = await connect(amqpUrl(origin, 'federator', originValues.user_password_federator));
+    const down = await connect(amqpUrl(main, 'admin', values.admin_password));
     try {
       const pub = await up.createConfirmChannel();
       const sub = await down.createChannel();
@@ -315,14 +332,14 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
       await up.close();
       await down.close();
     }
-  }, 75000);
+  }, 150000);
 
   it("shovels origin's outbox into orders.imported", async () => {
-    const running = await waitFor('shovel running', 40000, async () => {
+    const running = await waitFor('shovel running', 90000, async () => {
       const shovels = (await onEveryNode(['shovel_status', '--formatter', 'json'])) as Array<{ name: string; state: string }>;
       return shovels.find((s) => s.name === 'import-orders' && s.state === 'running');
     });
-    const up = await amqp.connect(amqpUrl(origin, 'federator', originValues.user_password_federator));
+    const up = await connect(amqpUrl(origin, 'federator', originValues.user_password_federator));
     const n = 5;
     try {
       const ch = await up.createConfirmChannel();
@@ -338,5 +355,5 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
     });
     expect(moved.value).toBe(n);
     console.log(`shovel running after ${running.ms} ms of waiting; ${n} messages moved in ${moved.ms} ms`);
-  }, 75000);
+  }, 150000);
 });
