@@ -251,6 +251,26 @@ describe('Kubernetes pod annotations', () => {
   });
 });
 
+describe('scraping under TLS', () => {
+  test('tls.prometheus: every job scrapes the TLS listener (15691) over HTTPS, verified against the CA file beside prometheus.yml', () => {
+    const c = parseYaml(plan({ tls: { enabled: true }, monitoring: { perObject: { enabled: true } } }).monitoring.prometheusConfig.content) as { scrape_configs: Array<Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(c.scrape_configs).toHaveLength(2);
+    for (const job of c.scrape_configs) {
+      expect(job.scheme).toBe('https');
+      expect(job.tls_config).toEqual({ ca_file: 'rabbitmq-ca.pem' });
+      expect(job.static_configs.flatMap((x: { targets: string[] }) => x.targets)).toEqual(['rmq-0:15691', 'rmq-1:15691', 'rmq-2:15691']);
+    }
+    expect(plan({ tls: { enabled: true } }).monitoring.prometheusConfig.content).toContain('terraform output -raw tls_ca_certificate');
+  });
+  test('without TLS, or with the Prometheus endpoint left plain, the scrape stays HTTP on 15692', () => {
+    for (const input of [{}, { tls: { enabled: true, required: false, prometheus: false } }] as Array<Partial<ClusterSpecInput>>) {
+      const c = promConfig(input);
+      expect(c.scrape_configs[0]).not.toHaveProperty('scheme');
+      expect(targetsOf(c)).toEqual(['rmq-0:15692', 'rmq-1:15692', 'rmq-2:15692']);
+    }
+  });
+});
+
 describe('promtool (Debian prometheus package) accepts the rendered files', () => {
   const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-promtool-'));
@@ -266,6 +286,7 @@ describe('promtool (Debian prometheus package) accepts the rendered files', () =
     ['kubernetes, 5 nodes, per-object on', { target: 'kubernetes', nodes: 5, monitoring: { perObject: { enabled: true } } }],
     ['docker 3.10 per-object', { rabbitmq: { version: '3.10.8' }, monitoring: { perObject: { enabled: true }, scrapeIntervalSeconds: 30 } }],
     ['single node', { nodes: 1 }],
+    ['docker, TLS (HTTPS scrape, per-object on)', { tls: { enabled: true }, monitoring: { perObject: { enabled: true } } }],
   ] as Array<[string, Partial<ClusterSpecInput>]>)('%s: promtool check config (and the rules file it names)', (name, input) => {
     const dir = path.join(tmp, name.replace(/\W+/g, '-'));
     fs.mkdirSync(dir, { recursive: true });

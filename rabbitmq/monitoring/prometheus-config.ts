@@ -28,13 +28,18 @@ export function renderPrometheusConfig(spec: ClusterSpec, addresses: AddressTabl
     metrics_path: j.metricsPath,
     scrape_interval: promDuration(j.intervalSeconds),
     scrape_timeout: promDuration(j.timeoutSeconds),
+    ...(j.tls ? { scheme: 'https', tls_config: { ca_file: j.tls.caFile } } : {}),
     static_configs: j.targets.map((t) => ({ targets: [t.address], labels: { [NODE_TARGET_LABEL]: t.node } })),
   }));
+  const tlsNote = jobs.some((j) => j.tls)
+    ? [` HTTPS (tls.prometheus): put the cluster's CA beside this file as ${jobs.find((j) => j.tls)!.tls!.caFile} (terraform output -raw tls_ca_certificate, or the CA of tls.certificates.files).`]
+    : [];
   const doc = new Document(body);
   doc.commentBefore = [
     ` Prometheus scrape config of RabbitMQ cluster ${spec.name} (${addresses.target}), rendered by rmq-ha.`,
     ' Every node is scraped on its own endpoint, never through the load balancer: RabbitMQ metrics are per node.',
     ` ${WHERE[addresses.target]}.`,
+    ...tlsNote,
   ].join('\n');
   return doc.toString({ lineWidth: 0 });
 }

@@ -26,6 +26,16 @@ export interface ScrapeJob {
   readonly targets: readonly ScrapeTarget[];
   /** Which endpoint family the job scrapes: alert rules select metrics by job. */
   readonly kind: 'per-node' | 'per-object';
+  /** HTTPS to the nodes' TLS Prometheus listener, verified against this CA file (tls.prometheus). @default - plain HTTP */
+  readonly tls?: { readonly caFile: string };
+}
+
+/** CA file the HTTPS scrape verifies with, relative to prometheus.yml (Prometheus resolves it there). */
+export const SCRAPE_CA_FILE = 'rabbitmq-ca.pem';
+
+/** Whether the nodes are scraped over HTTPS: TLS on with the Prometheus endpoint over TLS. */
+export function scrapesOverTls(spec: ClusterSpec): boolean {
+  return spec.tls.enabled && spec.tls.prometheus;
 }
 
 /** Job name of the per-node scrape: `monitoring.jobName`, or the cluster name. */
@@ -44,14 +54,20 @@ export function perObjectJobName(spec: ClusterSpec): string {
  * `rmq-ha local`). Never the load balancer: RabbitMQ metrics are per node, and a balanced scrape
  * would mix nodes into one series.
  */
-export function scrapeTargets(addresses: AddressTable): ScrapeTarget[] {
-  return addresses.nodes.map((n) => ({ address: `${n.host}:${n.prometheusPort}`, node: n.shortName }));
+export function scrapeTargets(addresses: AddressTable, tls = false): ScrapeTarget[] {
+  return addresses.nodes.map((n) => {
+    const port = tls ? n.tlsPorts?.prometheus : n.prometheusPort;
+    if (port === undefined) throw new Error(`scrape target ${n.shortName}: no TLS Prometheus port in the address table`);
+    return { address: `${n.host}:${port}`, node: n.shortName };
+  });
 }
 
 /** The per-node job, and the per-object job when `monitoring.perObject.enabled`. */
 export function scrapeJobs(spec: ClusterSpec, addresses: AddressTable): ScrapeJob[] {
   const m = spec.monitoring;
-  const targets = scrapeTargets(addresses);
+  const overTls = scrapesOverTls(spec);
+  const targets = scrapeTargets(addresses, overTls);
+  const tls = overTls ? { tls: { caFile: SCRAPE_CA_FILE } } : {};
   const jobs: ScrapeJob[] = [
     {
       jobName: perNodeJobName(spec),
@@ -60,6 +76,7 @@ export function scrapeJobs(spec: ClusterSpec, addresses: AddressTable): ScrapeJo
       timeoutSeconds: m.scrapeTimeoutSeconds,
       targets,
       kind: 'per-node',
+      ...tls,
     },
   ];
   if (m.perObject.enabled) {
@@ -70,6 +87,7 @@ export function scrapeJobs(spec: ClusterSpec, addresses: AddressTable): ScrapeJo
       timeoutSeconds: Math.min(m.scrapeTimeoutSeconds, m.perObject.intervalSeconds),
       targets,
       kind: 'per-object',
+      ...tls,
     });
   }
   return jobs;
