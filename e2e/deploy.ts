@@ -8,9 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { waitHealthy } from './cluster';
 import { DockerCli } from './docker';
-import { mustRun } from './run';
+import { mustRun, type RunResult } from './run';
 import { mustTerraform, terraform, terraformOutputs, type TerraformContext } from './terraform';
-import { engineUp } from '../engine';
+import { hardNofileOf } from '../cli/private/host-limits';
+import { enginePid, engineUp } from '../engine';
 import { ensureImages, type StandinImages } from '../images';
 import { ensureProviders } from '../providers';
 
@@ -42,25 +43,46 @@ export interface Deployment {
   destroy(): Promise<number | null>;
 }
 
+/** The open files a container may get: the engine cannot grant more than its own hard limit (issue #16). */
+export function engineFileDescriptors(): number {
+  const pid = enginePid();
+  return Math.min(65536, (pid && hardNofileOf(pid)) || hardNofileOf('self') || 65536);
+}
+
+/** Removes, by label only, what an earlier run of `cluster` left on the engine (the engine is this harness's own). */
+export async function removeLeftovers(docker: DockerCli, cluster: string, log: (msg: string) => void): Promise<void> {
+  for (const kind of ['container', 'volume', 'network'] as const) {
+    const names = await docker.labelled(kind, `rmq-ha.cluster=${cluster}`);
+    if (names.length === 0) continue;
+    log(`removing ${names.length} ${kind}(s) left by an earlier run: ${names.join(', ')}`);
+    await docker.must(kind === 'container' ? ['rm', '-f', ...names] : [kind, 'rm', ...names], 120000);
+  }
+}
+
+/** `terraform init` then `terraform apply` in the stack directory: the apply's result (the caller decides on failure). */
+export async function initAndApply(tf: TerraformContext): Promise<RunResult> {
+  await mustTerraform(tf, ['init', '-input=false', '-no-color'], 300000);
+  return terraform(tf, ['apply', '-no-color'], 900000); // -auto-approve -input=false: TF_CLI_ARGS_apply
+}
+
+/** The error of a failed apply, with the tail of its output. */
+export function applyFailure(apply: RunResult): Error {
+  return new Error(`terraform apply failed (${apply.ms} ms):\n${apply.stdout.slice(-4000)}\n${apply.stderr.slice(-4000)}`);
+}
+
 export async function deploy(o: DeployOptions): Promise<Deployment> {
   const began = Date.now();
   const engine = await engineUp();
   const docker = new DockerCli(engine.dockerHost);
   const images = await ensureImages(engine.dockerHost);
   const providers = await ensureProviders();
-  for (const kind of ['container', 'volume', 'network'] as const) {
-    const names = await docker.labelled(kind, `rmq-ha.cluster=${o.cluster}`);
-    if (names.length === 0) continue;
-    o.log(`removing ${names.length} ${kind}(s) left by an earlier run: ${names.join(', ')}`);
-    await docker.must(kind === 'container' ? ['rm', '-f', ...names] : [kind, 'rm', ...names], 120000);
-  }
+  await removeLeftovers(docker, o.cluster, o.log);
   const specFile = path.join(o.work, `${o.cluster}.yaml`);
   fs.writeFileSync(specFile, await o.specYaml(images));
   const out = path.join(o.work, 'out');
   await mustRun(process.execPath, [o.cli, 'synth', '--spec', specFile, '--out', out], { timeoutMs: 120000, env: { NO_COLOR: '1' } });
   const tf: TerraformContext = { terraform: providers.terraform, cliConfig: providers.cliConfig, dockerHost: engine.dockerHost, dir: path.join(out, 'stacks', o.cluster), variables: o.variables };
-  await mustTerraform(tf, ['init', '-input=false', '-no-color'], 300000);
-  const apply = await terraform(tf, ['apply', '-no-color'], 900000); // -auto-approve -input=false: TF_CLI_ARGS_apply
+  const apply = await initAndApply(tf);
   let destroyed = false;
   const destroy = async (): Promise<number | null> => {
     if (destroyed) return 0;
@@ -69,7 +91,7 @@ export async function deploy(o: DeployOptions): Promise<Deployment> {
   };
   if (apply.code !== 0) {
     await destroy();
-    throw new Error(`terraform apply failed (${apply.ms} ms):\n${apply.stdout.slice(-4000)}\n${apply.stderr.slice(-4000)}`);
+    throw applyFailure(apply);
   }
   const nodes = Array.from({ length: o.nodes }, (_, i) => `${o.cluster}-${i}`);
   const healthyMs = await waitHealthy(docker, nodes, 300000);

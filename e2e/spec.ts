@@ -22,9 +22,10 @@ export interface E2ePorts {
  * ephemeral range): outgoing connections take their source ports from that range.
  */
 async function freeRange(count: number, avoid: ReadonlySet<number>): Promise<number> {
-  const top = ephemeralRange()[0] - count;
-  const start = 20000 + Math.floor((Math.random() * (top - 20000)) / 10) * 10;
-  for (let k = 0, base = start; k < (top - 20000) / 10; k++, base = base + 10 >= top ? 20000 : base + 10) {
+  const slots = Math.floor((ephemeralRange()[0] - count - 20000) / 10);
+  const first = Math.floor(Math.random() * slots);
+  for (let k = 0; k < slots; k++) {
+    const base = 20000 + ((first + k) % slots) * 10;
     const ports = Array.from({ length: count }, (_, i) => base + i);
     if (ports.some((p) => avoid.has(p))) continue;
     if ((await Promise.all(ports.map((p) => isPortOpen(p)))).every((open) => !open)) return base;

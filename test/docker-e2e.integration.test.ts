@@ -13,14 +13,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FailoverPublisher, publishConfirmed } from '../bench/lb-client';
-import { hardNofileOf } from '../cli/private/host-limits';
 import { clusterStatus, evalOn, haproxyServerStatus, listQueues, managementJson, quorumMembers, waitFormed, waitHealthy } from '../e2e/cluster';
 import { DockerCli } from '../e2e/docker';
 import { mustRun, run, sleep, waitFor } from '../e2e/run';
 import { choosePorts, E2E_CLUSTER, E2E_QUEUE, E2E_SECRET_VARIABLES, e2eSecretEnv, e2eSpecYaml, type E2ePorts } from '../e2e/spec';
 import { followProcedure, printedProcedure } from '../e2e/procedure';
-import { mustTerraform, terraform, terraformOutputs, type TerraformContext } from '../e2e/terraform';
-import { engineDown, enginePid, engineUp } from '../engine';
+import { applyFailure, engineFileDescriptors, initAndApply, removeLeftovers } from '../e2e/deploy';
+import { terraform, terraformOutputs, type TerraformContext } from '../e2e/terraform';
+import { engineDown, engineUp } from '../engine';
 import { ensureImages, type StandinImages } from '../images';
 import { ensureProviders } from '../providers';
 import { CLI } from './helpers/cli';
@@ -73,28 +73,18 @@ beforeAll(async () => {
   images = await ensureImages(engine.dockerHost);
   const providers = await ensureProviders();
   log(`engine ${engine.dockerHost}, images ${JSON.stringify(images)}, providers ready in ${Date.now() - began} ms`);
-  // The engine cannot grant containers more open files than its own hard limit (issue #16).
-  const pid = enginePid();
-  fds = Math.min(65536, (pid && hardNofileOf(pid)) || hardNofileOf('self') || 65536);
+  fds = engineFileDescriptors();
   ports = await choosePorts(NODES.length);
   for (const v of ['v1', 'v2'] as const) {
     fs.mkdirSync(path.join(work, v));
     fs.writeFileSync(specFile(v), e2eSpecYaml(images, ports, fds, v === 'v2' ? { heartbeatSeconds: 20 } : {}));
   }
-  // A run that died (or an engine stopped under it) can leave the cluster's objects on the engine:
-  // the engine is this harness's own, so they are removed before the apply (by label only).
-  for (const kind of ['container', 'volume', 'network'] as const) {
-    const names = await docker.labelled(kind, LABEL);
-    if (names.length > 0) {
-      log(`removing ${names.length} ${kind}(s) left by an earlier run: ${names.join(', ')}`);
-      await docker.must(kind === 'container' ? ['rm', '-f', ...names] : [kind, 'rm', ...names], 120000);
-    }
-  }
+  // A run that died (or an engine stopped under it) can leave the cluster's objects on the engine.
+  await removeLeftovers(docker, E2E_CLUSTER, log);
   await synth('v1');
   tf = { terraform: providers.terraform, cliConfig: providers.cliConfig, dockerHost: engine.dockerHost, dir: path.join(out, 'stacks', 'e2e'), variables: e2eSecretEnv() };
-  await mustTerraform(tf, ['init', '-input=false', '-no-color'], 300000);
-  const apply = await terraform(tf, ['apply', '-no-color'], 900000); // -auto-approve -input=false: TF_CLI_ARGS_apply
-  if (apply.code !== 0) throw new Error(`terraform apply failed (${apply.ms} ms):\n${apply.stdout.slice(-4000)}\n${apply.stderr.slice(-4000)}`);
+  const apply = await initAndApply(tf);
+  if (apply.code !== 0) throw applyFailure(apply);
   const healthyMs = await allHealthy(300000);
   log(`terraform apply ${apply.ms} ms; all 3 nodes healthy ${healthyMs} ms later; ${Date.now() - began} ms since start`);
   const o = await terraformOutputs(tf);

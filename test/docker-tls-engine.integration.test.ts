@@ -10,10 +10,9 @@ import * as amqp from 'amqplib';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { hardNofileOf } from '../cli/private/host-limits';
 import { findFreePorts } from '../cli/local';
 import { clusterStatus, quorumMembers } from '../e2e/cluster';
-import { deploy, type Deployment } from '../e2e/deploy';
+import { deploy, engineFileDescriptors, type Deployment } from '../e2e/deploy';
 import { waitFor } from '../e2e/run';
 import { choosePorts, E2E_QUEUE, E2E_SECRET_VARIABLES, e2eSecretEnv, e2eSpecYaml, type E2ePorts } from '../e2e/spec';
 import { engineDown, enginePid } from '../engine';
@@ -45,11 +44,7 @@ beforeAll(async () => {
     variables: secrets,
     cli: CLI,
     log,
-    specYaml: (images) => {
-      const pid = enginePid();
-      const fds = Math.min(65536, (pid && hardNofileOf(pid)) || hardNofileOf('self') || 65536);
-      return e2eSpecYaml(images, ports, fds, { name: CLUSTER, tls: lbTls });
-    },
+    specYaml: (images) => e2eSpecYaml(images, ports, engineFileDescriptors(), { name: CLUSTER, tls: lbTls }),
   });
   ca = path.join(work, 'ca.pem');
   fs.writeFileSync(ca, String(d.outputs.tls_ca_certificate));
