@@ -85,3 +85,15 @@ export async function waitFormed(docker: DockerCli, from: string, count: number,
   }, timeoutMs, everyMs);
   return r?.ms;
 }
+
+/** The `rmq-ha:` lines of each container's log (what the background definitions import said), for a failure message. */
+export async function importLog(docker: DockerCli, containers: readonly string[]): Promise<string> {
+  const lines = await Promise.all(
+    containers.map(async (c) => {
+      const r = await docker.run(['logs', c], 30000);
+      const said = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.includes('rmq-ha:'));
+      return `${c}: ${said.join(' | ') || 'no rmq-ha line yet'}`;
+    }),
+  );
+  return lines.join('\n');
+}

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findFreePorts } from '../cli/local';
-import { clusterStatus, quorumMembers } from '../e2e/cluster';
+import { clusterStatus, importLog, quorumMembers } from '../e2e/cluster';
 import { deploy, engineFileDescriptors, type Deployment } from '../e2e/deploy';
 import { waitFor } from '../e2e/run';
 import { choosePorts, E2E_QUEUE, E2E_SECRET_VARIABLES, e2eSecretEnv, e2eSpecYaml, type E2ePorts } from '../e2e/spec';
@@ -71,6 +71,11 @@ describe('a TLS-only Docker stack applied by Terraform on a real engine', () => 
       const m = await quorumMembers(d!.docker, nodes[0], E2E_QUEUE).catch(() => []);
       return m.length === 3 ? m : undefined;
     }, 120000, 3000);
+    if (!members) {
+      const status = await d!.docker.run(['exec', nodes[0], 'rabbitmq-queues', '-q', 'quorum_status', E2E_QUEUE, '--formatter', 'json'], 60000);
+      const queues = await d!.docker.run(['exec', nodes[0], 'rabbitmqctl', '-q', 'list_queues', 'name', 'type', 'members'], 60000);
+      log(`no quorum queue on 3 nodes after 120 s; quorum_status: ${status.code} ${status.stdout}${status.stderr}; queues: ${queues.stdout}${queues.stderr}; the nodes said:\n${await importLog(d!.docker, nodes)}`);
+    }
     expect(members?.value.sort()).toEqual(nodes.map((n) => `rabbit@${n}`));
     const listeners = await d!.docker.exec(nodes[0], ['rabbitmq-diagnostics', '-q', 'listeners']);
     expect(listeners).toMatch(/protocol: amqp\/ssl/);
