@@ -17,6 +17,6 @@ export function childName(cluster: string, suffix: string): string {
 }
 
 /** Host, container and pod name of node `i`: `<cluster>-<i>` (a StatefulSet names pods the same way). */
-export function nodeHostName(cluster: string, index: number): string {
+export function nodeHostName(cluster: string, index: number | string): string {
   return `${cluster}-${index}`;
 }

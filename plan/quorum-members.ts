@@ -23,6 +23,8 @@ export interface QuorumTarget {
   readonly name: string;
   /** min(initial group size or RabbitMQ's default, node count). */
   readonly size: number;
+  /** The initial group size or RabbitMQ's default, before the node count caps it (a scaled cluster reads its count at run time). */
+  readonly groupSize: number;
 }
 
 /** A quorum queue as the broker reports it (`rabbitmqctl list_queues name type members`). */
@@ -46,7 +48,7 @@ export function quorumTargets(spec: ClusterSpec): QuorumTarget[] {
     .map((q) => {
       const declared = q.arguments['x-quorum-initial-group-size'];
       const size = typeof declared === 'number' ? declared : DEFAULT_QUORUM_GROUP_SIZE;
-      return { vhost: q.vhost, name: q.name, size: Math.min(size, spec.nodes) };
+      return { vhost: q.vhost, name: q.name, size: Math.min(size, spec.nodes), groupSize: size };
     });
 }
 
@@ -54,7 +56,7 @@ export function quorumTargets(spec: ClusterSpec): QuorumTarget[] {
  * Members to add so every target reaches its size: nodes not yet members, in node order. Queues
  * that are missing or already large enough are left alone (never shrinks).
  */
-export function memberAdditions(targets: readonly QuorumTarget[], observed: readonly ObservedQuorumQueue[], nodeNames: readonly string[]): MemberAddition[] {
+export function memberAdditions(targets: readonly Pick<QuorumTarget, 'vhost' | 'name' | 'size'>[], observed: readonly ObservedQuorumQueue[], nodeNames: readonly string[]): MemberAddition[] {
   const out: MemberAddition[] = [];
   for (const t of targets) {
     const q = observed.find((o) => o.vhost === t.vhost && o.name === t.name);

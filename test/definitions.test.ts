@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { completeImportLine } from '../rabbitmq/definitions/complete-import';
 import { kubernetesAddresses, dockerAddresses, localAddresses } from '../plan/addresses';
 import { secretsIn } from '../plan/files';
 import { buildPlan } from '../plan/plan';
@@ -237,12 +239,15 @@ describe('quorum membership repair (pure decision)', () => {
 
   test('targets: min(initial group size or 3, nodes) for every quorum queue, shards included', () => {
     expect(quorumTargets(fixture)).toEqual([
-      { vhost: '/', name: 'orders.q', size: 3 },
-      { vhost: '/', name: 'orders.dlq', size: 3 },
-      { vhost: '/', name: 'orders.imported', size: 3 },
+      { vhost: '/', name: 'orders.q', size: 3, groupSize: 3 },
+      { vhost: '/', name: 'orders.dlq', size: 3, groupSize: 3 },
+      { vhost: '/', name: 'orders.imported', size: 3, groupSize: 3 },
     ]);
     const five = parseClusterSpec({ name: 'r', nodes: 5, topology: { queues: [{ name: 'a', type: 'quorum' }, { name: 'b', type: 'quorum', initialGroupSize: 5 }] } });
     expect(quorumTargets(five).map((t) => t.size)).toEqual([3, 5]);
+    // The size before the node count caps it: the containers cap it with the count they read at start.
+    const two = parseClusterSpec({ name: 'r', nodes: 2, topology: { queues: [{ name: 'b', type: 'quorum' }] } });
+    expect(quorumTargets(two)).toEqual([{ vhost: '/', name: 'b', size: 2, groupSize: 3 }]);
   });
 
   test('adds missing members in node order, never beyond the target, never for missing queues', () => {
@@ -280,5 +285,29 @@ describe('quorum membership repair (pure decision)', () => {
       'rabbitmq-queues add_member -p / orders.imported n1',
       'rabbitmq-queues add_member -p / orders.imported n2',
     ]);
+  });
+});
+
+describe("the containers' membership step (rabbitmq/definitions/complete-import.ts)", () => {
+  const line = completeImportLine({
+    definitionsPath: '/etc/rabbitmq/definitions.json',
+    dataDir: '/var/lib/rabbitmq',
+    nodes: 3,
+    quorumQueues: [{ vhost: 'shop', name: "it's", size: 3, groupSize: 5 }],
+    nodeNameOf: (i) => `rabbit@rmq-${i}`,
+  });
+
+  test('follows the import, quotes names for the shell, caps the group size with the node count there, and parses as sh', () => {
+    expect(line.indexOf('grow()')).toBeGreaterThan(line.indexOf('import_definitions "$defs"'));
+    expect(line).toContain("grow 'shop' 'it'\\''s' 5");
+    expect(line).toContain('size=$3; [ "$size" -gt "$n" ] && size=$n');
+    expect(line).toContain('node="rabbit@rmq-$i"');
+    const parsed = spawnSync('/bin/sh', ['-n', '-c', line], { encoding: 'utf8' });
+    expect({ code: parsed.status, stderr: parsed.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  test('without quorum queues there is no membership step; with them a node-name rule is required', () => {
+    expect(completeImportLine({ definitionsPath: '/d', dataDir: '/v', nodes: 3 })).not.toContain('grow');
+    expect(() => completeImportLine({ definitionsPath: '/d', dataDir: '/v', nodes: 3, quorumQueues: [{ vhost: '/', name: 'q', size: 3, groupSize: 3 }] })).toThrow(/needs nodeNameOf/);
   });
 });

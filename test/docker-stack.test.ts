@@ -101,6 +101,18 @@ describe('Docker stack: what matters', () => {
       expect(line).toContain("mark='/var/lib/rabbitmq/.rmq-ha-definitions.sha256'");
       expect(line).toContain('import_definitions "$defs"');
       expect(start.indexOf(line!)).toBeLessThan(start.indexOf('exec docker-entrypoint.sh'));
+      // No quorum queue in this spec: no membership step.
+      expect(line).not.toContain('grow');
+    }
+  });
+
+  test("then each node joins the spec's quorum queues that were declared short (peers in node order, named as the plan names them)", () => {
+    const withQueues = containers(synth({ name: 'rmq', nodes: 3, topology: { queues: [{ name: 'orders', type: 'quorum' }, { name: 'audit', type: 'classic' }] } }));
+    for (const c of withQueues) {
+      const line = c.entrypoint[2].split('\n').find((l: string) => l.includes('await_online_nodes'))!;
+      expect(line).toContain('node="rabbit@rmq-$i"');
+      expect(line.match(/grow '[^']*' '[^']+' \d+/g)).toEqual(["grow '/' 'orders' 3"]);
+      expect(line.indexOf('grow()')).toBeGreaterThan(line.indexOf('import_definitions "$defs"'));
     }
   });
 

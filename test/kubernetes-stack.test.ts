@@ -79,6 +79,12 @@ describe('Kubernetes stack: the pods', () => {
     expect(line).toContain('await_online_nodes "$n" --timeout 1800');
     expect(line).toContain("mark='/var/lib/rabbitmq/mnesia/.rmq-ha-definitions.sha256'");
     expect(line).toContain('import_definitions "$defs"');
+    // prod declares no quorum queue: no membership step.
+    expect(line).not.toContain('grow');
+    // With one, each pod joins it when it was declared short; peers named as RABBITMQ_NODENAME names them.
+    const withQueue = rabbitContainer(synthStack({ ...prodSpec(), topology: { queues: [{ name: 'orders', type: 'quorum' }] } }, 'prodq').json).command as string[];
+    expect(withQueue[2]).toContain('node="rabbit@rmq-prod-server-$i.$K8S_SERVICE_NAME.$MY_POD_NAMESPACE"');
+    expect(withQueue[2].match(/grow '[^']*' '[^']+' \d+/g)).toEqual(["grow '/' 'orders' 3"]);
     expect(exec).toBe('exec docker-entrypoint.sh rabbitmq-server');
     expect(rabbitContainer(prod5.json).command).toEqual(c.command);
   });

@@ -10,9 +10,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as amqp from 'amqplib';
 import { parseDocument } from 'yaml';
+import { execFile } from 'node:child_process';
 import {
   clusterStatus,
   findFreePorts,
+  nodePaths,
+  RABBITMQ_BIN_DIR,
+  rabbitNodeEnv,
   runRabbitCli,
   startRabbitNodes,
   stopNodes,
@@ -21,12 +25,14 @@ import {
 } from '../cli/local';
 import { launchFromPlan } from '../cli/local/plan-launch';
 import { localAddresses, type LocalNodePorts } from '../plan/addresses';
+import { nodeHostName } from '../plan/names';
 import { buildPlan, type ClusterPlan } from '../plan/plan';
 import { quorumTargets, repairQuorumMembers, type RabbitCliExecutor } from '../plan/quorum-members';
 import type { ClusterSpec } from '../spec/cluster';
 import { clusterSpecFrom, parseClusterSpec } from '../spec/parse';
 import { effectivePolicy, resolveTopology } from '../spec/topology';
 import { parseVersion } from '../spec/version';
+import { quorumGrowLine } from '../rabbitmq/definitions/complete-import';
 
 // npm test installs rabbitmq-server or fails; without it this suite fails, never skips.
 const describeWithRabbit = describe;
@@ -239,6 +245,42 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
       expect({ name: t.name, members: [...(q.members || [])].sort() }).toEqual({ name: t.name, members: nodes });
     }
   });
+
+  it("the containers' membership step: each node joins a short quorum queue only while it is among the first missing nodes (run on all 3 at once)", async () => {
+    // Declared on node 0 alone, as the last booting node's import leaves a queue (members on running nodes only).
+    const conn = await connect(amqpUrl(main, 'admin', values.admin_password));
+    try {
+      const ch = await conn.createChannel();
+      await ch.assertQueue('grow.all', { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-quorum-initial-group-size': 1 } });
+      await ch.assertQueue('grow.two', { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-quorum-initial-group-size': 1 } });
+      await ch.close();
+    } finally {
+      await conn.close();
+    }
+    const targets = [
+      { vhost: '/', name: 'grow.all', size: 3, groupSize: 3 },
+      { vhost: '/', name: 'grow.two', size: 2, groupSize: 2 },
+    ];
+    const line = quorumGrowLine(3, targets, (i) => `${nodeHostName(spec.name, i)}@localhost`);
+    const outputs = await Promise.all(
+      main.nodes.map(
+        (n) =>
+          new Promise<string>((resolve, reject) => {
+            const env = rabbitNodeEnv({ dir: main.dir, nodeName: n.nodeName, paths: nodePaths(main.dir, n.nodeName), distPort: n.distPort, epmdPort: main.epmd.port });
+            execFile('/bin/sh', ['-c', line], { env: { ...env, PATH: `${RABBITMQ_BIN_DIR}:${env.PATH}` }, timeout: 120000 }, (e, out) => (e ? reject(e) : resolve(out)));
+          }),
+      ),
+    );
+    console.log(`membership step on 3 nodes at once:\n${outputs.map((o, i) => `  node ${i}: ${o.trim() || '(nothing)'}`).join('\n')}`);
+    const members = Object.fromEntries((await listQueues()).filter((q) => q.name.startsWith('grow.')).map((q) => [q.name, [...(q.members || [])].sort()]));
+    const nodes = main.nodes.map((n) => n.nodeName).sort();
+    expect(members['grow.all']).toEqual(nodes);
+    // One member was missing for size 2: exactly one node joined, never both.
+    expect(members['grow.two']).toHaveLength(2);
+    expect(outputs.join('\n').match(/joined quorum queue grow\.two/g)).toHaveLength(1);
+    expect(outputs.join('\n').match(/joined quorum queue grow\.all/g)).toHaveLength(2);
+    expect(outputs.join('\n')).not.toContain('failed');
+  }, 180000);
 
   it('mirrors classic queues per ha-mode: exactly 2 -> 1 mirror, all -> 2 mirrors, all synchronised', async () => {
     const rows = await waitFor('mirrors synchronised', 180000, async () => {

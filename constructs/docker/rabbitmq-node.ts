@@ -8,6 +8,8 @@ import { publishedRanges } from '../../spec/published-ports';
 import { installStagedScript, placeFiles } from './staged-files';
 import type { TlsPlacement } from './tls-placement';
 import { completeImportLine } from '../../rabbitmq/definitions/complete-import';
+import { nodeHostName } from '../../plan/names';
+import { quorumTargets } from '../../plan/quorum-members';
 
 /** The health check every node container runs (stage 3 of the RabbitMQ health-check guide). */
 export const NODE_HEALTHCHECK = ['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms'];
@@ -117,7 +119,16 @@ export class RabbitmqNode extends Construct {
       ...installStagedScript(placed.staged, 'rabbitmq'),
       ...(tls?.placement.install ?? []),
       // Queues and bindings once every node runs (rabbitmq/definitions/complete-import.ts).
-      ...[completeImportLine({ definitionsPath: node.definitions.path, dataDir: DATA_DIR, nodes: spec.nodes })].filter(Boolean),
+      ...[
+        completeImportLine({
+          definitionsPath: node.definitions.path,
+          dataDir: DATA_DIR,
+          nodes: spec.nodes,
+          quorumQueues: quorumTargets(spec),
+          // Node names as plan/addresses.ts gives them, with the index a shell variable.
+          nodeNameOf: (i) => `rabbit@${nodeHostName(spec.name, i)}`,
+        }),
+      ].filter(Boolean),
       'exec docker-entrypoint.sh rabbitmq-server',
     ].join('\n');
 

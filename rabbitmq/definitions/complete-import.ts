@@ -14,7 +14,17 @@
  * imported: a restart with the same file imports nothing (runtime changes are not reverted on every
  * restart), a changed file is imported once the cluster is whole again. Every wait is bounded and
  * every outcome is one `rmq-ha:` line in the container's log.
+ *
+ * The import does not fix a quorum queue that exists already with too few members. The node that
+ * boots last imports the file during its own boot, while it is not running yet: RabbitMQ 3.10
+ * gives the queue members on the running nodes only. Seen on the private engine (1 run in 5 of the
+ * TLS stack): `orders [rabbit@rmq-e2e-tls-0, rabbit@rmq-e2e-tls-1]` for good. So after the import
+ * each node adds itself to every quorum queue of the spec that has fewer members than its group
+ * size (`rabbitmq-queues add_member`), but only when it is among the first missing nodes in node
+ * order: the nodes run this at the same time and must not add more members than the size.
  */
+
+import type { QuorumTarget } from '../../plan/quorum-members';
 
 /** Where the marker lives, relative to the node's data directory. */
 export const IMPORT_MARKER = '.rmq-ha-definitions.sha256';
@@ -41,6 +51,50 @@ export interface CompleteImportOptions {
    * @default - the count is written into the line
    */
   readonly nodesFromConfig?: string;
+  /** The spec's quorum queues and their group sizes before the node count caps them (plan/quorum-members.ts). @default - none */
+  readonly quorumQueues?: readonly QuorumTarget[];
+  /**
+   * The Erlang node name of the node whose index is in shell variable `i`, as the text of a
+   * double-quoted shell word (`rabbit@rmq-0` for Docker's `rabbit@rmq-$i`). Required with quorumQueues.
+   */
+  readonly nodeNameOf?: (indexVar: string) => string;
+}
+
+/**
+ * The membership step alone, for a node whose cluster is whole: `n=<nodes>; grow ...`. The line
+ * runs it after its import; exported so that a test can run it on real nodes.
+ */
+export function quorumGrowLine(nodes: number, queues: readonly QuorumTarget[], nodeNameOf: (indexVar: string) => string): string {
+  return [`n=${nodes}`, ...growLines(queues, nodeNameOf)].join('; ');
+}
+
+/** A shell word holding `text` literally. */
+const sq = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Shell that defines `grow VHOST QUEUE SIZE` and calls it for each queue: this node
+ * ($RABBITMQ_NODENAME) joins the queue when it has fewer than min(SIZE, $n) members and this node
+ * is among the first missing ones in node order. `rabbitmqctl list_queues` prints members as
+ * `[rabbit@a, rabbit@b]`.
+ */
+function growLines(queues: readonly QuorumTarget[], nodeNameOf: (indexVar: string) => string): string[] {
+  if (queues.length === 0) return [];
+  const isMember = (word: string) => `*"[${word},"*|*"[${word}]"*|*" ${word},"*|*" ${word}]"*`;
+  const grow = [
+    `grow() { size=$3; [ "$size" -gt "$n" ] && size=$n`,
+    `m=$(rabbitmqctl -q list_queues -p "$1" name members --no-table-headers 2>/dev/null | awk -F'\\t' -v q="$2" '$1 == q { print $2; exit }')`,
+    `[ -n "$m" ] || return 0`,
+    `have=$(printf '%s' "$m" | tr -cd '@' | wc -c)`,
+    `need=$((size - have)); [ "$need" -gt 0 ] || return 0`,
+    `i=0; k=0`,
+    `while [ "$i" -lt "$n" ]; do node="${nodeNameOf('$i')}"; i=$((i+1))`,
+    `case "$m" in ${isMember('$node')}) continue;; esac`,
+    `k=$((k+1)); [ "$k" -gt "$need" ] && return 0`,
+    `[ "$node" = "$RABBITMQ_NODENAME" ] || continue`,
+    `if out=$(rabbitmq-queues -q add_member -p "$1" "$2" "$node" 2>&1); then echo "rmq-ha: $node joined quorum queue $2 (vhost $1), which had $have of $size members"; else echo "rmq-ha: rabbitmq-queues add_member -p $1 $2 $node failed: $out"; fi`,
+    `return 0; done; }`,
+  ].join('; ');
+  return [grow, ...queues.map((q) => `grow ${sq(q.vhost)} ${sq(q.name)} ${q.groupSize}`)];
 }
 
 /**
@@ -50,6 +104,9 @@ export interface CompleteImportOptions {
  * Empty for a single node: its boot-time import already sees the whole cluster.
  */
 export function completeImportLine(o: CompleteImportOptions): string {
+  const missingNodeNames = (): string => {
+    throw new Error('completeImportLine: quorumQueues needs nodeNameOf');
+  };
   if (o.nodes < 2 && !o.nodesFromConfig) return '';
   const marker = `${o.dataDir}/${IMPORT_MARKER}`;
   const count = o.nodesFromConfig
@@ -65,6 +122,7 @@ export function completeImportLine(o: CompleteImportOptions): string {
     `until rabbitmqctl -q await_startup >/dev/null 2>&1; do i=$((i+1)); if [ $i -ge ${STARTUP_ATTEMPTS} ]; then echo "rmq-ha: the node did not start within ${(STARTUP_ATTEMPTS * 5) / 60} minutes; definitions not imported"; exit 1; fi; sleep 5; done`,
     `if ! rabbitmqctl -q await_online_nodes "$n" --timeout ${WHOLE_CLUSTER_TIMEOUT_SECONDS} >/dev/null 2>&1; then echo "rmq-ha: fewer than $n nodes ran within ${WHOLE_CLUSTER_TIMEOUT_SECONDS / 60} minutes; queues and bindings of $defs not imported (run rabbitmqctl import_definitions $defs once the cluster is whole)"; exit 1; fi`,
     `if out=$(rabbitmqctl -q import_definitions "$defs" 2>&1); then echo "$sum" > "$mark"; echo "rmq-ha: definitions imported with all $n nodes running"; else echo "rmq-ha: rabbitmqctl import_definitions $defs failed: $out"; exit 1; fi`,
+    ...growLines(o.quorumQueues ?? [], o.nodeNameOf ?? missingNodeNames),
   ].join('; ');
   return `( ( ${body} ) & )`;
 }

@@ -21,6 +21,8 @@ import { ERLANG_COOKIE_KEY } from '../server-secrets';
 import type { PodFiles } from './config-files';
 import { SKIP_PRESTOP_LABEL, selectorLabels } from './metadata';
 import type { KubernetesNames } from './names';
+import { nodeHostName } from '../../../plan/names';
+import { quorumTargets } from '../../../plan/quorum-members';
 import {
   cpuQuantity,
   peerDiscoveryUsesApi,
@@ -154,7 +156,15 @@ function rabbitmqContainer(plan: ClusterPlan, names: KubernetesNames): StatefulS
   const k = spec.kubernetes;
   const budget = preStopBudget(k.terminationGracePeriodSeconds, spec.nodes);
   const quantities = { cpu: cpuQuantity(spec.resources.cpus), memory: toKubernetesQuantity(spec.resources.memory) };
-  const importLine = completeImportLine({ definitionsPath: plan.nodes[0].definitions.path, dataDir: DATA_DIR, nodes: spec.nodes, nodesFromConfig: plan.nodes[0].config.path });
+  const importLine = completeImportLine({
+    definitionsPath: plan.nodes[0].definitions.path,
+    dataDir: DATA_DIR,
+    nodes: spec.nodes,
+    nodesFromConfig: plan.nodes[0].config.path,
+    quorumQueues: quorumTargets(spec),
+    // NODENAME_PATTERN with the pod index a shell variable; the rest from the container's env.
+    nodeNameOf: (i) => `rabbit@${nodeHostName(names.statefulSet, i)}.$K8S_SERVICE_NAME.$MY_POD_NAMESPACE`,
+  });
   return {
     name: RABBITMQ_CONTAINER,
     image: plan.image,
