@@ -51,13 +51,34 @@ export TF_CLI_CONFIG_FILE="${providers_out##*$'\n'}"
 [ -f test/docker-e2e.integration.test.ts ] || { echo "error: the e2e suite (npm run e2e) is missing" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 results="${JEST_RESULTS:-.jest-results.json}"
-rm -f "$results" "$results.leftovers"
+rm -f "$results" "$results.leftovers" "$results.files" "$results.engine" "$results.engine.log"
 # The suite must leave nothing in the temp directory: what is there after jest and was not before
 # counts as one failure (listed in $results.leftovers, which test/summary.js reads).
 tmp="${TMPDIR:-/tmp}"
 before="$(ls -A "$tmp" | sort)"
-npx jest --ci --json --outputFile="$results" "$@"
-rc=$?
+# Two lanes at once on the 2 cores, each one suite at a time: the suites that use the private
+# container engine (they import ../engine; they share one engine and start and stop it, so they
+# never overlap each other) and all the others. The engine lane's output is kept in a file and
+# printed after the other lane's, so neither interleaves. RMQ_HA_TEST_LANES=1, or any jest
+# arguments (one suite, a pattern), runs a single jest as before.
+engine_suites=()
+for f in test/*.test.ts; do grep -q "from '../engine'" "$f" && engine_suites+=("$f"); done
+if [ $# -gt 0 ] || [ "${RMQ_HA_TEST_LANES:-2}" = 1 ] || [ ${#engine_suites[@]} -eq 0 ]; then
+  npx jest --ci --json --outputFile="$results" "$@"
+  rc=$?
+  result_files=("$results")
+else
+  rm -f "$results.engine" "$results.engine.log"
+  npx jest --ci --json --outputFile="$results.engine" --runTestsByPath "${engine_suites[@]}" >"$results.engine.log" 2>&1 &
+  engine_lane=$!
+  ignore="$(printf '%s|' "${engine_suites[@]}")"
+  npx jest --ci --json --outputFile="$results" --testPathIgnorePatterns "/node_modules/" "(${ignore%|})$"
+  rc=$?
+  wait "$engine_lane" || rc=1
+  echo "---- the engine lane (${engine_suites[*]}) ----"
+  cat "$results.engine.log"
+  result_files=("$results" "$results.engine")
+fi
 # jest's transform cache (jest_<uid>) and v8-compile-cache's are caches that outlive every run by
 # design, not leftovers of a test: on a fresh machine the first run creates them.
 leftovers="$(comm -13 <(printf '%s\n' "$before") <(ls -A "$tmp" | sort) | sed '/^$/d' | grep -vE '^(jest_[0-9a-z]+|v8-compile-cache-[0-9]+)$')"
@@ -66,5 +87,7 @@ if [ -n "$leftovers" ]; then
   echo "error: the tests left $(printf '%s\n' "$leftovers" | wc -l) entries in $tmp:" >&2
   printf '%s\n' "$leftovers" | head -20 >&2
 fi
-node test/summary.js "$results" || rc=1
+# .ci/run repeats the closing line from the same files.
+printf '%s\n' "${result_files[@]}" > "$results.files"
+node test/summary.js "${result_files[@]}" || rc=1
 exit $rc
