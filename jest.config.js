@@ -6,9 +6,9 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
-  // Integration suites boot real RabbitMQ nodes (3 or 4 each): one suite at a time per jest. npm test
-  // (test/run-tests.sh) runs two jests at once, one for the suites of the private container engine
-  // and one for the rest, so at most 7 nodes are alive on the 2 cores.
+  // Integration suites boot real RabbitMQ nodes (3 or 4 each): one suite at a time keeps at most
+  // 4 nodes alive on the 2 cores, and no timing-sensitive failover test competes with another
+  // (RMQ_HA_TEST_LANES=2 in test/run-tests.sh runs the engine suites beside the rest: see there).
   maxWorkers: 1,
   testTimeout: 30000,
 };

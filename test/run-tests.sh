@@ -56,14 +56,16 @@ rm -f "$results" "$results.leftovers" "$results.files" "$results.engine" "$resul
 # counts as one failure (listed in $results.leftovers, which test/summary.js reads).
 tmp="${TMPDIR:-/tmp}"
 before="$(ls -A "$tmp" | sort)"
-# Two lanes at once on the 2 cores, each one suite at a time: the suites that use the private
-# container engine (they import ../engine; they share one engine and start and stop it, so they
-# never overlap each other) and all the others. The engine lane's output is kept in a file and
-# printed after the other lane's, so neither interleaves. RMQ_HA_TEST_LANES=1, or any jest
-# arguments (one suite, a pattern), runs a single jest as before.
+# One jest, one suite at a time (the default), or with RMQ_HA_TEST_LANES=2 two lanes at once on
+# the 2 cores, each one suite at a time: the suites that use the private container engine (they
+# import ../engine; they share one engine and start and stop it, so they never overlap each other)
+# and all the others; the engine lane's output is printed after the other lane's. Two lanes took
+# 12 minutes of jest instead of 20 here, but the engine lane failed under the contention (after a
+# 4 s docker pause the cluster did not show 3 running nodes again within 120 s, and the day-two
+# cases after it failed with it), so CI runs one lane. Any jest arguments run a single jest.
 engine_suites=()
 for f in test/*.test.ts; do grep -q "from '../engine'" "$f" && engine_suites+=("$f"); done
-if [ $# -gt 0 ] || [ "${RMQ_HA_TEST_LANES:-2}" = 1 ] || [ ${#engine_suites[@]} -eq 0 ]; then
+if [ $# -gt 0 ] || [ "${RMQ_HA_TEST_LANES:-1}" != 2 ] || [ ${#engine_suites[@]} -eq 0 ]; then
   npx jest --ci --json --outputFile="$results" "$@"
   rc=$?
   result_files=("$results")
