@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as amqp from 'amqplib';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { clusterStatus } from '../cli/local/ctl';
+import { clusterStatus, runRabbitCli } from '../cli/local/ctl';
+import { apiVhostProbe, cliVhostProbe, waitForVhosts } from '../cli/local/vhosts-ready';
 import { ROOT, runCli } from './helpers/cli';
 import { operationsChecks } from './helpers/operations-checks';
 import { readState } from '../cli/local/state';
@@ -126,7 +127,7 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
 
   test('--json has a timeline of every phase up to traffic through the load balancer', () => {
     const phases = up.timeline;
-    expect(phases.map((p) => p.phase)).toEqual(['render', 'spawn', 'boot', 'formation', 'definitions', 'quorum-members', 'load-balancer', 'traffic']);
+    expect(phases.map((p) => p.phase)).toEqual(['render', 'spawn', 'boot', 'formation', 'vhosts', 'definitions', 'quorum-members', 'load-balancer', 'traffic']);
     expect(phases.every((p, i) => p.ms >= 0 && p.atMs >= (i === 0 ? 0 : phases[i - 1].atMs))).toBe(true);
   });
 
@@ -143,6 +144,23 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     const q = (await (await fetch(`${up.managementUrls[0]}api/queues/%2F/events.shard.1`, { headers: auth })).json()) as { type: string };
     expect(q.type).toBe('quorum');
   });
+
+  test.each(['management API', 'CLI'] as const)('a vhost left down on one node after formation is restarted there (%s probe)', async (how) => {
+    // A vhost of its own, so stopping it (RabbitMQ deletes its data on that node) touches nothing else.
+    const state = readState(dir)!;
+    const node = state.nodes[1].nodeName;
+    const vhost = `fault-${how === 'CLI' ? 'cli' : 'api'}`;
+    expect((await runRabbitCli(state, node, ['add_vhost', vhost])).code).toBe(0);
+    const stop = await runRabbitCli(state, node, ['eval', `rabbit_vhost_sup_sup:stop_and_delete_vhost(<<"${vhost}">>).`]);
+    expect(stop.stdout.trim()).toBe('ok');
+    const probe = how === 'CLI' ? cliVhostProbe(state) : apiVhostProbe(up.nodes[0].managementPort, { username: 'admin', password });
+    expect(await probe.down()).toEqual({ ok: true, down: { [node]: [vhost] } });
+    const restarts: string[] = [];
+    await waitForVhosts(probe, { deadline: Date.now() + 60000, graceMs: 0, onRestart: (n, v) => restarts.push(`${v} on ${n}`) });
+    expect(restarts).toEqual([`${vhost} on ${node}`]);
+    expect((await runRabbitCli(state, node, ['-q', 'check_virtual_hosts'], { tool: 'rabbitmq-diagnostics' })).code).toBe(0);
+    expect((await runRabbitCli(state, node, ['delete_vhost', vhost])).code).toBe(0);
+  }, 120000);
 
   // Last: its rolling-procedure check stops and restarts a node's app.
   operationsChecks(() => ({ dir, specFile, password, prometheusConfig: up.prometheusConfig }));

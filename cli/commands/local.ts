@@ -13,6 +13,7 @@ import { stopNodes } from '../local/stop';
 import { clusterStatus, runRabbitCli } from '../local/ctl';
 import { waitForAmqp } from '../local/amqp-probe';
 import { waitForCluster } from '../local/cluster-ready';
+import { cliVhostProbe, waitForVhosts } from '../local/vhosts-ready';
 import { nodePaths } from '../local/layout';
 import { isHarnessLoadBalancer, loadBalancerLaunch, startLoadBalancer } from '../local/load-balancer-process';
 import { localTlsResult, prepareLocalTls, withFreeTlsLoadBalancerPorts, withLocalTlsPorts, type LocalTlsResult } from '../local/tls-material';
@@ -20,7 +21,7 @@ import { waitForNodes } from '../local/wait';
 import { Timeline, type TimelinePhase } from '../local/timeline';
 import { resolveTopology } from '../../spec/topology/resolve';
 import { writeFileAtomically } from '../private/atomic-file';
-import { UsageError } from '../private/exit';
+import { OperationFailure, UsageError } from '../private/exit';
 import { pluginListeners } from '../../spec/plugin-listeners';
 import { selectOne, type SelectOptions } from '../private/select';
 
@@ -118,19 +119,23 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   const deadline = Date.now() + timeoutMs;
   const credentials = { username: spec.credentials.adminUser, password: secrets.admin_password };
   let lb: LocalUpResult['loadBalancer'];
+  const vhostRestarted = (node: string, vhost: string): void => note(`vhost '${vhost}' was still down on ${node} after formation: restarting it there`);
   try {
-    const queues = resolveTopology(spec.topology).queues.map((q) => ({ vhost: q.vhost, name: q.name }));
+    const topology = resolveTopology(spec.topology);
+    const queues = topology.queues.map((q) => ({ vhost: q.vhost, name: q.name }));
     // With TLS the plain management and AMQP listeners may be off: readiness and formation are
     // read with the CLI tools (over the TLS distribution when inter-node TLS is on) instead.
     const ready = plan.tls
-      ? await waitWithCli(state, spec.nodes, queues, timeoutMs, timeline)
+      ? await waitWithCli(state, spec.nodes, queues, timeoutMs, timeline, vhostRestarted)
       : await waitForCluster(state, {
           credentials,
           queues,
+          bindings: topology.bindings,
           timeoutMs,
           timeline,
           definitionsFile: nodePaths(dir, state.nodes[0].nodeName).definitions,
-          onReimport: (missing) => note(`queues missing after formation (${missing}): importing the definitions file again`),
+          onReimport: (missing) => note(`queues or bindings missing after formation (${missing}): importing the definitions file again`),
+          onVhostRestart: vhostRestarted,
         });
     // Quorum queues declared before the cluster was complete (e.g. by a shovel on the first node)
     // have too few members; add them now that every node runs. Idempotent; the CLI runs only when
@@ -206,6 +211,7 @@ async function waitWithCli(
   queues: ReadonlyArray<{ readonly vhost: string; readonly name: string }>,
   timeoutMs: number,
   timeline: Timeline,
+  onVhostRestart: (node: string, vhost: string) => void,
 ): Promise<{ quorumQueues?: undefined }> {
   const deadline = Date.now() + timeoutMs;
   await waitForNodes(state, { timeoutMs });
@@ -215,6 +221,8 @@ async function waitWithCli(
     running = (await clusterStatus(state, state.nodes[0].nodeName)).runningNodes;
     if (running.length === expected) {
       timeline.mark('formation');
+      await waitForVhosts(cliVhostProbe(state), { deadline, onRestart: onVhostRestart });
+      timeline.mark('vhosts');
       // The definitions (vhosts, users, queues) are imported once the whole cluster runs: wait
       // until every spec queue exists, or clients right after `up` are refused on the vhost.
       for (const vhost of [...new Set(queues.map((q) => q.vhost))]) {
@@ -223,7 +231,7 @@ async function waitWithCli(
           const r = await runRabbitCli(state, state.nodes[0].nodeName, ['-q', 'list_queues', '-p', vhost, 'name', '--formatter', 'json'], { timeoutMs: 30000 });
           const names = r.code === 0 ? (JSON.parse(r.stdout || '[]') as Array<{ name: string }>).map((q) => q.name) : [];
           if (wanted.every((w) => names.includes(w))) break;
-          if (Date.now() > deadline) throw new Error(`definitions not loaded within ${timeoutMs / 1000} s: vhost ${vhost} lacks ${wanted.filter((w) => !names.includes(w)).join(', ')}`);
+          if (Date.now() > deadline) throw new OperationFailure(`definitions not loaded within ${timeoutMs / 1000} s: vhost ${vhost} lacks ${wanted.filter((w) => !names.includes(w)).join(', ')}`);
           await new Promise((res) => setTimeout(res, 1000));
         }
       }
@@ -232,7 +240,7 @@ async function waitWithCli(
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
-  throw new Error(`cluster did not form within ${timeoutMs / 1000} s: running ${running.join(', ') || 'none'} of ${expected}`);
+  throw new OperationFailure(`cluster did not form within ${timeoutMs / 1000} s: running ${running.join(', ') || 'none'} of ${expected}`);
 }
 
 /** `rmq-ha local status --dir DIR [--json]`: what runs under DIR and which nodes are in the cluster. */

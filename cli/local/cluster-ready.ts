@@ -1,24 +1,28 @@
 /**
- * `waitForCluster`: bounded wait until a freshly started harness cluster is usable, in three
+ * `waitForCluster`: bounded wait until a freshly started harness cluster is usable, in four
  * stages a timeline can tell apart, all read over the nodes' management HTTP API (no CLI VM):
  *
  * 1. boot: every node answers `/api/overview` for the admin user (plugins started, definitions
  *    file imported); a node whose process exits fails the wait at once, with its log tail;
  * 2. formation: the first node reports every node running in its cluster (`/api/nodes`);
- * 3. definitions: every queue of the spec's topology exists (RabbitMQ imports queues only once
+ * 3. vhosts: every virtual host runs on every node (`waitForVhosts`: one that stays down is
+ *    restarted once);
+ * 4. definitions: every queue and binding of the spec's topology exists (RabbitMQ imports queues only once
  *    `target_cluster_size_hint` nodes run), read with their quorum members in the same request.
  *    Seen once on a heavily loaded machine: one quorum queue of the boot-time import never
  *    appeared. When queues are still missing `reimportAfterMs` after formation, the definitions
  *    file is imported once more through the API (idempotent: only what is missing is declared).
  */
 import * as fs from 'node:fs';
+import { OperationFailure } from '../private/exit';
 import type { ObservedQuorumQueue } from '../../plan/quorum-members';
 import { nodeLogTail } from './logs';
-import { importDefinitions, listQueues, nodeAnswers, quorumQueuesOf, runningNodes, type ManagementCredentials } from './management-api';
+import { importDefinitions, listBindings, listQueues, nodeAnswers, quorumQueuesOf, runningNodes, type ManagementCredentials } from './management-api';
 import { isAlive } from './private/proc';
 import { sleep } from './private/run';
 import type { Timeline } from './timeline';
 import type { LocalClusterState, LocalNodeState } from './types';
+import { apiVhostProbe, waitForVhosts } from './vhosts-ready';
 import { LocalNodeStartError } from './wait';
 
 /** Options of `waitForCluster`. */
@@ -26,6 +30,8 @@ export interface WaitForClusterOptions {
   readonly credentials: ManagementCredentials;
   /** Queues the definitions declare (vhost and name); waited for in stage 3. */
   readonly queues: ReadonlyArray<{ readonly vhost: string; readonly name: string }>;
+  /** Bindings the definitions declare; waited for with the queues. @default none */
+  readonly bindings?: ReadonlyArray<{ readonly vhost: string; readonly source: string; readonly destination: string; readonly routingKey: string }>;
   /** Overall bound of the three stages together. */
   readonly timeoutMs: number;
   /** Pause between two polls of one thing. @default 200 */
@@ -38,6 +44,10 @@ export interface WaitForClusterOptions {
   readonly reimportAfterMs?: number;
   /** Told when the second import runs (what was missing). */
   readonly onReimport?: (missing: string) => void;
+  /** Told when a vhost that stayed down is restarted on a node. */
+  readonly onVhostRestart?: (node: string, vhost: string) => void;
+  /** How long a vhost may be down after formation before it is restarted. @default 10000 */
+  readonly vhostGraceMs?: number;
 }
 
 /** Result of `waitForCluster`. */
@@ -70,29 +80,50 @@ export async function waitForCluster(state: LocalClusterState, options: WaitForC
     const r = await runningNodes(first.managementPort, creds);
     if (r.ok && expected.every((n) => r.body.includes(n))) break;
     last = r.ok ? `running ${r.body.join(', ') || 'none'}` : r.reason;
-    if (Date.now() >= deadline) throw new Error(`cluster did not form within ${options.timeoutMs / 1000} s: ${last} of ${expected.length} nodes`);
+    if (Date.now() >= deadline) throw new OperationFailure(`cluster did not form within ${options.timeoutMs / 1000} s: ${last} of ${expected.length} nodes`);
     await sleep(pollMs);
   }
   options.timeline?.mark('formation');
+  await waitForVhosts(apiVhostProbe(first.managementPort, creds), { deadline, pollMs, graceMs: options.vhostGraceMs, onRestart: options.onVhostRestart });
+  options.timeline?.mark('vhosts');
   const reimportAt = Date.now() + (options.reimportAfterMs ?? 15000);
   let reimported = false;
   for (;;) {
-    const r = await listQueues(first.managementPort, creds);
-    const missing = r.ok ? options.queues.filter((q) => !r.body.some((l) => l.vhost === q.vhost && l.name === q.name)) : [];
-    if (r.ok && missing.length === 0) {
+    const missing = await missingDefinitions(first.managementPort, creds, options);
+    if (missing.ok && missing.names.length === 0) {
       options.timeline?.mark('definitions');
-      return { quorumQueues: quorumQueuesOf(r.body) };
+      return { quorumQueues: missing.quorumQueues };
     }
-    last = r.ok ? `queues not declared yet: ${missing.map((q) => `${q.vhost} ${q.name}`).join(', ')}` : r.reason;
-    if (r.ok && !reimported && options.definitionsFile && Date.now() >= reimportAt) {
+    last = missing.ok ? `not declared yet: ${missing.names.join(', ')}` : missing.reason;
+    if (missing.ok && !reimported && options.definitionsFile && Date.now() >= reimportAt) {
       reimported = true;
-      options.onReimport?.(missing.map((q) => `${q.vhost} ${q.name}`).join(', '));
+      options.onReimport?.(missing.names.join(', '));
       const imported = await importDefinitions(first.managementPort, creds, fs.readFileSync(options.definitionsFile, 'utf8'));
       if (!imported.ok) last = `${last}; importing the definitions again failed: ${imported.reason}`;
     }
-    if (Date.now() >= deadline) throw new Error(`definitions were not loaded within ${options.timeoutMs / 1000} s: ${last}`);
+    if (Date.now() >= deadline) throw new OperationFailure(`definitions were not loaded within ${options.timeoutMs / 1000} s: ${last}`);
     await sleep(pollMs);
   }
+}
+
+/** The spec queues and bindings the cluster lacks ("vhost name", "vhost source -> destination"), with the quorum queues it has. */
+async function missingDefinitions(
+  port: number,
+  creds: ManagementCredentials,
+  options: WaitForClusterOptions,
+): Promise<{ readonly ok: true; readonly names: string[]; readonly quorumQueues: ObservedQuorumQueue[] } | { readonly ok: false; readonly reason: string }> {
+  const queues = await listQueues(port, creds);
+  if (!queues.ok) return queues;
+  const names = options.queues.filter((q) => !queues.body.some((l) => l.vhost === q.vhost && l.name === q.name)).map((q) => `${q.vhost} ${q.name}`);
+  if (options.bindings?.length) {
+    const bindings = await listBindings(port, creds);
+    if (!bindings.ok) return bindings;
+    for (const b of options.bindings) {
+      const found = bindings.body.some((l) => l.vhost === b.vhost && l.source === b.source && l.destination === b.destination && l.routing_key === b.routingKey);
+      if (!found) names.push(`${b.vhost} ${b.source} -> ${b.destination}`);
+    }
+  }
+  return { ok: true, names, quorumQueues: quorumQueuesOf(queues.body) };
 }
 
 async function waitForBoot(

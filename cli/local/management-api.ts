@@ -35,24 +35,29 @@ export async function managementGet<T>(port: number, path: string, creds: Manage
   }
 }
 
-/**
- * `POST http://127.0.0.1:<port>/api/definitions` of a definitions document (an idempotent import:
- * what exists stays, what is missing is declared); never rejects.
- */
-export async function importDefinitions(port: number, creds: ManagementCredentials, definitionsJson: string, timeoutMs = 30000): Promise<ManagementAnswer<undefined>> {
+/** `POST http://127.0.0.1:<port><path>` of a JSON body with basic auth; never rejects. */
+export async function managementPost(port: number, path: string, creds: ManagementCredentials, body: string, timeoutMs = 30000): Promise<ManagementAnswer<undefined>> {
   const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
   try {
-    const res = await fetch(`http://${LOOPBACK}:${port}/api/definitions`, {
+    const res = await fetch(`http://${LOOPBACK}:${port}${path}`, {
       method: 'POST',
       headers: { authorization: auth, 'content-type': 'application/json' },
-      body: definitionsJson,
+      body,
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.text();
-    return res.status < 300 ? { ok: true, body: undefined } : { ok: false, reason: `POST /api/definitions answered ${res.status}: ${text.slice(0, 300)}` };
+    return res.status < 300 ? { ok: true, body: undefined } : { ok: false, reason: `POST ${path} answered ${res.status}: ${text.slice(0, 300)}` };
   } catch (error) {
-    return { ok: false, reason: `POST /api/definitions: ${(error as Error).message}` };
+    return { ok: false, reason: `POST ${path}: ${(error as Error).message}` };
   }
+}
+
+/**
+ * `POST /api/definitions` of a definitions document (an idempotent import: what exists stays, what
+ * is missing is declared); never rejects.
+ */
+export function importDefinitions(port: number, creds: ManagementCredentials, definitionsJson: string, timeoutMs = 30000): Promise<ManagementAnswer<undefined>> {
+  return managementPost(port, '/api/definitions', creds, definitionsJson, timeoutMs);
 }
 
 /**
@@ -82,6 +87,19 @@ export interface ListedQueue {
 /** Every queue of the cluster with its type and quorum members (one request). */
 export async function listQueues(port: number, creds: ManagementCredentials): Promise<ManagementAnswer<ListedQueue[]>> {
   return managementGet<ListedQueue[]>(port, '/api/queues?columns=vhost,name,type,members', creds, 10000);
+}
+
+/** A binding as `/api/bindings` lists it (the columns `local up` compares). */
+export interface ListedBinding {
+  readonly vhost: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly routing_key: string;
+}
+
+/** Every binding of the cluster (one request; the default exchange's implicit bindings included). */
+export async function listBindings(port: number, creds: ManagementCredentials): Promise<ManagementAnswer<ListedBinding[]>> {
+  return managementGet<ListedBinding[]>(port, '/api/bindings?columns=vhost,source,destination,routing_key', creds, 10000);
 }
 
 /** The quorum queues of a queue list, in the shape `repairQuorumMembers` compares. */

@@ -8,6 +8,7 @@
  * boot including plugins has completed. Polling with the CLI from the start would start an
  * Erlang VM per poll, which competes with the booting nodes for the CPU.
  */
+import { OperationFailure } from '../private/exit';
 import { runRabbitCli } from './ctl';
 import { nodeLogTail } from './logs';
 import { isPortOpen } from './ports';
@@ -26,7 +27,7 @@ export interface WaitForNodesOptions {
 }
 
 /** A node that exited or did not boot in time; the message includes its log tail. */
-export class LocalNodeStartError extends Error {
+export class LocalNodeStartError extends OperationFailure {
   /**
    * @param nodeName the node that failed
    * @param reason why (exited, timed out)
@@ -75,7 +76,7 @@ async function waitForNode(
       const remaining = Math.max(1000, deadline - Date.now());
       const result = await runRabbitCli(state, node.nodeName, ['-q', 'check_running'], {
         tool: 'rabbitmq-diagnostics',
-        timeoutMs: Math.min(remaining, 15000),
+        timeoutMs: Math.min(remaining, 30000),
       });
       if (result.code === 0) return;
       lastCheck = `check_running: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`;
