@@ -147,12 +147,11 @@ describeWithRabbit('local harness: 3 real RabbitMQ nodes on 127.0.0.1', () => {
     // An unknown key: RabbitMQ validates rabbitmq.conf at boot and exits.
     const nodes = await launchNodes([NODE_NAMES[0]], 'no_such.setting = 1');
     const bad = await startRabbitNodes({ dir: badDir, cookie: 'local-harness-test-cookie', nodes });
-    const began = Date.now();
     const error = await waitForNodes(bad, { timeoutMs: 30000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LocalNodeStartError);
+    // "exited during boot", not the timeout's "did not report running": the wait saw the exit.
     expect((error as LocalNodeStartError).message).toMatch(/exited during boot/);
     expect((error as LocalNodeStartError).logTail).toMatch(/no_such\.setting/);
-    expect(Date.now() - began).toBeLessThan(20000);
     await stopNodes(badDir);
     expect(isAlive(bad.epmd.pid)).toBe(false);
   }, 40000);

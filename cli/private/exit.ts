@@ -14,6 +14,21 @@ export class UsageError extends InputError {
   }
 }
 
+/**
+ * A command that could not do its work on this machine (a node that did not boot, a cluster that
+ * did not form): a plain message, exit code 2, no stack trace, since nothing in the toolkit broke.
+ */
+export class OperationFailure extends Error {
+  readonly operationFailure = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'OperationFailure';
+  }
+  static isOperationFailure(e: unknown): e is OperationFailure {
+    return e instanceof Error && (e as { operationFailure?: unknown }).operationFailure === true;
+  }
+}
+
 /** Runs a command body and maps its failure to the exit code and a message on stderr. */
 export async function runCommand(body: () => Promise<void> | void): Promise<void> {
   try {
@@ -28,6 +43,9 @@ export async function runCommand(body: () => Promise<void> | void): Promise<void
       // A path the user chose that cannot be written or read: an input problem, not a bug.
       process.stderr.write(`${pc.red('error')}: ${fsProblem}\n`);
       process.exitCode = EXIT.invalid;
+    } else if (OperationFailure.isOperationFailure(e)) {
+      process.stderr.write(`${pc.red('error')}: ${e.message}\n`);
+      process.exitCode = EXIT.internal;
     } else {
       process.stderr.write(`${pc.red('internal error')}: ${(e as Error).stack ?? String(e)}\n`);
       process.exitCode = EXIT.internal;
