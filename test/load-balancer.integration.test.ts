@@ -36,7 +36,6 @@ import {
 } from '../bench/lb-client';
 import {
   checkLoadBalancerConfig,
-  clusterStatus,
   findFreePorts,
   installedRabbitVersion,
   isPortOpen,
@@ -51,6 +50,7 @@ import {
   type LocalClusterState,
   type LocalNodeState,
 } from '../cli/local';
+import { waitForCluster } from '../cli/local/cluster-ready';
 import { launchFromPlan, localPlan, localPorts, localSecrets, type LocalSecrets } from '../cli/local/plan-launch';
 import { isAlive, signal } from '../cli/local/private/proc';
 import type { ClusterPlan } from '../plan/plan';
@@ -135,10 +135,14 @@ describeWithProxies.each(['haproxy', 'nginx'] as const)('%s (rendered by rmq-ha)
     secrets = localSecrets(plan, {});
     state = await startRabbitNodes(launchFromPlan(plan, dir, secrets));
     await waitForNodes(state, { timeoutMs: 180000 });
-    for (let i = 0; i < 240; i++) {
-      if ((await clusterStatus(state, state.nodes[0].nodeName)).runningNodes.length === 3) break;
-      await sleep(500);
-    }
+    // As local up does: formed, and every vhost running on every node. The project's CI machine
+    // once refused every client of the nginx half at open (ConnectionClose) right after this setup.
+    await waitForCluster(state, {
+      credentials: { username: spec.credentials.adminUser, password: secrets.admin_password },
+      queues: [],
+      timeoutMs: 180000,
+      onVhostRestart: (node, vhost) => console.log(`${kind}: vhost ${vhost} was down on ${node} after formation: restarted`),
+    });
     launch = loadBalancerLaunch(plan.loadBalancer!, secrets);
     const started = await startLoadBalancer(dir, launch);
     lb = { host: started.host, port: started.amqpPort, user: spec.credentials.adminUser, password: secrets.admin_password, heartbeatSeconds: HEARTBEAT_S };
