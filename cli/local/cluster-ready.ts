@@ -7,10 +7,10 @@
  * 2. formation: the first node reports every node running in its cluster (`/api/nodes`);
  * 3. vhosts: every virtual host runs on every node (`waitForVhosts`: one that stays down is
  *    restarted once);
- * 4. definitions: every queue and binding of the spec's topology exists (RabbitMQ imports queues only once
- *    `target_cluster_size_hint` nodes run), read with their quorum members in the same request.
+ * 4. definitions: every queue and binding of the spec's topology exists (RabbitMQ imports them
+ *    only once `target_cluster_size_hint` nodes run), read with their quorum members in the same request.
  *    Seen once on a heavily loaded machine: one quorum queue of the boot-time import never
- *    appeared. When queues are still missing `reimportAfterMs` after formation, the definitions
+ *    appeared. When queues or bindings are still missing `reimportAfterMs` after formation, the definitions
  *    file is imported once more through the API (idempotent: only what is missing is declared).
  */
 import * as fs from 'node:fs';
@@ -28,15 +28,15 @@ import { LocalNodeStartError } from './wait';
 /** Options of `waitForCluster`. */
 export interface WaitForClusterOptions {
   readonly credentials: ManagementCredentials;
-  /** Queues the definitions declare (vhost and name); waited for in stage 3. */
+  /** Queues the definitions declare (vhost and name); waited for in stage 4. */
   readonly queues: ReadonlyArray<{ readonly vhost: string; readonly name: string }>;
   /** Bindings the definitions declare; waited for with the queues. @default none */
   readonly bindings?: ReadonlyArray<{ readonly vhost: string; readonly source: string; readonly destination: string; readonly routingKey: string }>;
-  /** Overall bound of the three stages together. */
+  /** Overall bound of the four stages together. */
   readonly timeoutMs: number;
   /** Pause between two polls of one thing. @default 200 */
   readonly pollMs?: number;
-  /** Marks `boot`, `formation` and `definitions` when each stage ends. */
+  /** Marks `boot`, `formation`, `vhosts` and `definitions` when each stage ends. */
   readonly timeline?: Timeline;
   /** The definitions file the nodes import at boot; imported again when queues stay missing. */
   readonly definitionsFile?: string;
@@ -52,7 +52,7 @@ export interface WaitForClusterOptions {
 
 /** Result of `waitForCluster`. */
 export interface ClusterReady {
-  /** Quorum queues with their members as the first node listed them at the end of stage 3. */
+  /** Quorum queues with their members as the first node listed them at the end of stage 4. */
   readonly quorumQueues: readonly ObservedQuorumQueue[];
 }
 

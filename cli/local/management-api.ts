@@ -16,14 +16,18 @@ export interface ManagementCredentials {
 /** Outcome of one request: the HTTP status and parsed JSON body, or why there is none. */
 export type ManagementAnswer<T> = { readonly ok: true; readonly body: T } | { readonly ok: false; readonly reason: string };
 
+/** The `Authorization` header value of `creds`. */
+function basicAuth(creds: ManagementCredentials): string {
+  return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+}
+
 /**
  * `GET http://127.0.0.1:<port><path>` with basic auth; never rejects.
  * @returns ok with the JSON body on 200; otherwise the status or the connection error as reason
  */
 export async function managementGet<T>(port: number, path: string, creds: ManagementCredentials, timeoutMs = 3000): Promise<ManagementAnswer<T>> {
-  const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
   try {
-    const res = await fetch(`http://${LOOPBACK}:${port}${path}`, { headers: { authorization: auth }, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`http://${LOOPBACK}:${port}${path}`, { headers: { authorization: basicAuth(creds) }, signal: AbortSignal.timeout(timeoutMs) });
     if (res.status !== 200) {
       await res.body?.cancel();
       return { ok: false, reason: `GET ${path} answered ${res.status}` };
@@ -37,11 +41,10 @@ export async function managementGet<T>(port: number, path: string, creds: Manage
 
 /** `POST http://127.0.0.1:<port><path>` of a JSON body with basic auth; never rejects. */
 export async function managementPost(port: number, path: string, creds: ManagementCredentials, body: string, timeoutMs = 30000): Promise<ManagementAnswer<undefined>> {
-  const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
   try {
     const res = await fetch(`http://${LOOPBACK}:${port}${path}`, {
       method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json' },
+      headers: { authorization: basicAuth(creds), 'content-type': 'application/json' },
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
