@@ -1,9 +1,14 @@
-/** Jest runs the TypeScript sources through ts-jest (type errors fail a suite). */
+/**
+ * Jest runs the TypeScript sources through ts-jest, transpile only (tsconfig.jest.json:
+ * isolatedModules): test/run-tests.sh type-checks everything with `tsc --noEmit` before jest, so a
+ * type error still fails `npm test`, and jest no longer type-checks each suite again (about 20% of
+ * the unit suites' time, measured cold: 113 s -> 90 s for 40 suites).
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   // Integration suites boot real RabbitMQ nodes (3 or 4 each): one suite at a time keeps at most

@@ -60,9 +60,9 @@ export async function removeLeftovers(docker: DockerCli, cluster: string, log: (
 }
 
 /** `terraform init` then `terraform apply` in the stack directory: the apply's result (the caller decides on failure). */
-export async function initAndApply(tf: TerraformContext): Promise<RunResult> {
-  await mustTerraform(tf, ['init', '-input=false', '-no-color'], 300000);
-  return terraform(tf, ['apply', '-no-color'], 900000); // -auto-approve -input=false: TF_CLI_ARGS_apply
+export async function initAndApply(tf: TerraformContext): Promise<RunResult & { initMs: number }> {
+  const init = await mustTerraform(tf, ['init', '-input=false', '-no-color'], 300000);
+  return { ...(await terraform(tf, ['apply', '-no-color'], 900000)), initMs: init.ms }; // -auto-approve -input=false: TF_CLI_ARGS_apply
 }
 
 /** The error of a failed apply, with the tail of its output. */
@@ -72,17 +72,25 @@ export function applyFailure(apply: RunResult): Error {
 
 export async function deploy(o: DeployOptions): Promise<Deployment> {
   const began = Date.now();
-  const engine = await engineUp();
+  const phases: string[] = [];
+  const timed = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const value = await step();
+    phases.push(`${name} ${Date.now() - t0}`);
+    return value;
+  };
+  const engine = await timed('engine', () => engineUp());
   const docker = new DockerCli(engine.dockerHost);
-  const images = await ensureImages(engine.dockerHost);
-  const providers = await ensureProviders();
-  await removeLeftovers(docker, o.cluster, o.log);
+  const images = await timed('images', () => ensureImages(engine.dockerHost));
+  const providers = await timed('providers', () => ensureProviders());
+  await timed('leftovers', () => removeLeftovers(docker, o.cluster, o.log));
   const specFile = path.join(o.work, `${o.cluster}.yaml`);
   fs.writeFileSync(specFile, await o.specYaml(images));
   const out = path.join(o.work, 'out');
-  await mustRun(process.execPath, [o.cli, 'synth', '--spec', specFile, '--out', out], { timeoutMs: 120000, env: { NO_COLOR: '1' } });
+  await timed('synth', () => mustRun(process.execPath, [o.cli, 'synth', '--spec', specFile, '--out', out], { timeoutMs: 120000, env: { NO_COLOR: '1' } }));
   const tf: TerraformContext = { terraform: providers.terraform, cliConfig: providers.cliConfig, dockerHost: engine.dockerHost, dir: path.join(out, 'stacks', o.cluster), variables: o.variables };
   const apply = await initAndApply(tf);
+  phases.push(`init ${apply.initMs}`, `apply ${apply.ms}`);
   let destroyed = false;
   const destroy = async (): Promise<number | null> => {
     if (destroyed) return 0;
@@ -95,6 +103,7 @@ export async function deploy(o: DeployOptions): Promise<Deployment> {
   }
   const nodes = Array.from({ length: o.nodes }, (_, i) => `${o.cluster}-${i}`);
   const healthyMs = await waitHealthy(docker, nodes, 300000);
-  o.log(`terraform apply ${apply.ms} ms; all ${o.nodes} nodes healthy ${healthyMs} ms later; ${Date.now() - began} ms since start`);
+  phases.push(`healthy ${healthyMs}`);
+  o.log(`terraform apply ${apply.ms} ms; all ${o.nodes} nodes healthy ${healthyMs} ms later; ${Date.now() - began} ms since start (ms per phase: ${phases.join(', ')})`);
   return { docker, images, tf, nodes, outputs: await terraformOutputs(tf), destroy };
 }

@@ -25,9 +25,9 @@ export class DockerCli {
   }
 
   /** Container state: running, health status (or undefined without a health check), restart count, pid. */
-  async state(name: string): Promise<{ running: boolean; paused: boolean; health?: string; restartCount: number; startedAt: string }> {
-    const c = await this.inspect<{ State: { Running: boolean; Paused: boolean; Health?: { Status: string }; StartedAt: string }; RestartCount: number }>(name);
-    return { running: c.State.Running, paused: c.State.Paused, health: c.State.Health?.Status, restartCount: c.RestartCount, startedAt: c.State.StartedAt };
+  async state(name: string): Promise<{ running: boolean; paused: boolean; health?: string; restartCount: number; startedAt: string; pid: number }> {
+    const c = await this.inspect<{ State: { Running: boolean; Paused: boolean; Health?: { Status: string }; StartedAt: string; Pid: number }; RestartCount: number }>(name);
+    return { running: c.State.Running, paused: c.State.Paused, health: c.State.Health?.Status, restartCount: c.RestartCount, startedAt: c.State.StartedAt, pid: c.State.Pid };
   }
 
   /** Names of the objects of a kind that carry a label (`key=value`). */

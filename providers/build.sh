@@ -57,7 +57,10 @@ trap 'rm -rf "$work"' EXIT
 # on refusal prints the proxy's message on stdout and returns 1.
 fetch_source() {
   local module="$1" pseudo="$2" dest="$3" json dir
-  if ! json="$(cd "$work" && "$GO" mod download -json "$module@$pseudo" 2>&1)"; then
+  local rc=0
+  json="$(cd "$work" && timeout 300 "$GO" mod download -json "$module@$pseudo" 2>&1)" || rc=$?
+  if [ "$rc" = 124 ]; then echo "no answer from the Go module proxy within 300 s"; return 1; fi
+  if [ "$rc" != 0 ]; then
     sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' <<<"$json" | sed 's/\\[nt]/ /g' | head -1
     return 1
   fi

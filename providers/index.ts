@@ -37,11 +37,29 @@ export function parseBuildOutput(stdout: string): Providers {
 let pending: Promise<Providers> | undefined;
 
 /**
+ * The environment variable test/run-tests.sh sets to the file holding the stdout of the build it ran
+ * before jest (`npm run providers`): every suite then reuses that build instead of running the script
+ * again (each run took about a second, but the script holds a lock and asks the Go module proxy
+ * about the refused providers, and one run in two parallel lanes waited 193 s).
+ */
+export const PROVIDERS_OUTPUT_ENV = 'RMQ_HA_PROVIDERS_OUTPUT';
+
+/** The build named by RMQ_HA_PROVIDERS_OUTPUT, when its terraform and CLI config still exist. */
+function reusedBuild(env: NodeJS.ProcessEnv): Providers | undefined {
+  const file = env[PROVIDERS_OUTPUT_ENV];
+  if (!file || !fs.existsSync(file)) return undefined;
+  const p = parseBuildOutput(fs.readFileSync(file, 'utf8'));
+  return fs.existsSync(p.terraform) && fs.existsSync(p.cliConfig) ? p : undefined;
+}
+
+/**
  * Builds the providers once per process (minutes the first time on a machine, about a second once
  * cached) and resolves their terraform and CLI config. Rejects with the script's stderr when a
  * provider cannot be built: callers fail, they do not skip.
  */
 export function ensureProviders(options: { readonly timeoutMs?: number; readonly env?: NodeJS.ProcessEnv } = {}): Promise<Providers> {
+  const built = reusedBuild({ ...process.env, ...options.env });
+  if (built) return Promise.resolve(built);
   pending ??= new Promise<Providers>((resolve, reject) => {
     const child = spawn('bash', [buildScript()], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

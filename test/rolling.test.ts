@@ -55,7 +55,7 @@ describe('rolling procedure (Docker)', () => {
     ]);
     expect(s.apply).toBe('terraform apply -target=docker_container.node_2');
     expect(s.after).toEqual([
-      expect.stringMatching(/^until docker exec rmq-2 rabbitmq-diagnostics -q check_running; do sleep 5; done/),
+      expect.stringMatching(/^until docker exec rmq-2 rabbitmq-diagnostics -q check_running; do sleep 2; done/),
       expect.stringMatching(/^docker exec rmq-2 rabbitmqctl await_online_nodes 3 --timeout 300/),
     ]);
     expect(p.finish).toMatch(/^terraform apply /);

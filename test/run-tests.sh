@@ -44,6 +44,10 @@ npm run --silent build || { echo "error: TypeScript build failed" >&2; echo "0 p
 # time on a machine, cached after. Its last line is the CLI config terraform runs with in the tests.
 providers_out="$(npm run --silent providers)" || { echo "error: npm run providers failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 export TF_CLI_CONFIG_FILE="${providers_out##*$'\n'}"
+# The suites reuse this build (providers/index.ts ensureProviders) instead of running the script again.
+providers_file="$(mktemp "${TMPDIR:-/tmp}/rmq-ha-providers.XXXXXX")"
+printf '%s\n' "$providers_out" > "$providers_file"
+export RMQ_HA_PROVIDERS_OUTPUT="$providers_file"
 
 # The real-engine proof (`npm run e2e`: terraform apply on a private dockerd, kills, partition,
 # rolling change) is test/docker-e2e.integration.test.ts, one of the suites this jest run executes;
@@ -81,6 +85,7 @@ else
   cat "$results.engine.log"
   result_files=("$results" "$results.engine")
 fi
+rm -f "$providers_file"
 # jest's transform cache (jest_<uid>) and v8-compile-cache's are caches that outlive every run by
 # design, not leftovers of a test: on a fresh machine the first run creates them.
 leftovers="$(comm -13 <(printf '%s\n' "$before") <(ls -A "$tmp" | sort) | sed '/^$/d' | grep -vE '^(jest_[0-9a-z]+|v8-compile-cache-[0-9]+)$')"

@@ -208,7 +208,7 @@ function dockerProcedure(previous: StackJson, next: StackJson, diff: StackDiff):
 
 function waitCommands(n: DockerNode, expectedOnline: number): string[] {
   return [
-    `until docker exec ${n.container} rabbitmq-diagnostics -q check_running; do sleep 5; done   # the node runs`,
+    `until docker exec ${n.container} rabbitmq-diagnostics -q check_running; do sleep 2; done   # the node runs`,
     `docker exec ${n.container} rabbitmqctl await_online_nodes ${expectedOnline} --timeout 300   # it rejoined: ${expectedOnline} nodes online`,
   ];
 }
