@@ -172,31 +172,35 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
       return s.runningNodes.length === 3 ? s : undefined;
     });
     timings.formed = Date.now() - started;
-    // Queues and bindings: the boot import declares them only when every node ran by then; local up imports again after formation when they are missing.
-    const expected = resolveTopology(spec.topology).queues.length;
-    const rows = await waitFor(`${expected} queues declared`, 120000, async () => {
-      const q = await listQueues();
-      return q.length >= expected ? q : undefined;
-    });
-    timings.queuesDeclared = Date.now() - started;
-    firstBoot = rows.value;
-    // As local up does: every vhost running on every node (one left down is restarted) and every
-    // binding declared (a second import when some are missing). The project's CI machine once ran
-    // this suite with one shard getting no messages and the federated message never arriving.
+    // Queues and bindings: the boot import declares them only when every node ran by then (a node
+    // that joins late logs "fewer than target cluster size ... skipping queue and binding import");
+    // as local up does, waitForCluster then imports the file again once they are still missing 15 s
+    // after formation, and waits for every vhost on every node (one left down is restarted). The
+    // project's CI machine once ran this suite with one shard getting no messages and the federated
+    // message never arriving; and in two lanes the boot import skipped every queue, which the
+    // suite's own 120 s wait for the boot import's queues did not survive.
     const resolved = resolveTopology(spec.topology);
+    let reimported = 'no';
     await waitForCluster(main, {
       credentials: { username: spec.credentials.adminUser, password: values.admin_password },
       queues: resolved.queues,
       bindings: resolved.bindings,
-      timeoutMs: 120000,
+      timeoutMs: 180000,
       definitionsFile: nodePaths(mainDir, main.nodes[0].nodeName).definitions,
-      onReimport: (missing) => console.log(`topology: missing after formation, imported again: ${missing}`),
+      onReimport: (missing) => {
+        reimported = `yes (missing after formation: ${missing})`;
+        console.log(`topology: missing after formation, imported again: ${missing}`);
+      },
       onVhostRestart: (node, vhost) => console.log(`topology: vhost ${vhost} was down on ${node}: restarted`),
     });
     timings.definitions = Date.now() - started;
+    const rows = { value: await listQueues() };
+    expect(rows.value).toHaveLength(resolved.queues.length);
+    timings.queuesDeclared = Date.now() - started;
+    firstBoot = rows.value;
     console.log(
       `booted in ${timings.nodesRunning} ms (origin 1 node, main 3 nodes); cluster of ${formed.value.runningNodes.length} after ${timings.formed} ms; ` +
-        `${rows.value.length} queues after ${timings.queuesDeclared} ms. Quorum members at first boot:\n` +
+        `${rows.value.length} queues and every binding after ${timings.definitions} ms (imported again: ${reimported}). Quorum members at first boot:\n` +
         firstBoot.filter((q) => q.type === 'quorum').map((q) => `  ${q.name}: ${(q.members || []).join(', ')}`).join('\n'),
     );
   }, 420000);
