@@ -13,7 +13,7 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   // Integration suites boot real RabbitMQ nodes (3 or 4 each): one suite at a time keeps at most
   // 4 nodes alive on the 2 cores, and no timing-sensitive failover test competes with another
-  // (RMQ_HA_TEST_LANES=2 in test/run-tests.sh runs the engine suites beside the rest: see there).
+  // (test/run-tests.sh runs the engine suites in a second jest beside the rest: see there).
   maxWorkers: 1,
   testTimeout: 30000,
 };
