@@ -17,7 +17,8 @@ import { operationsChecks } from './helpers/operations-checks';
 import { readState } from '../cli/local/state';
 import { waitForCluster } from '../cli/local/cluster-ready';
 import { nodePaths } from '../cli/local/layout';
-import { harnessListeningSockets, isLoopbackAddress } from '../cli/local/sockets';
+import { harnessListeningSockets, harnessPids, isLoopbackAddress } from '../cli/local/sockets';
+import { isAlive as isProcessAlive } from '../cli/local/private/proc';
 
 const cli = (args: string[]) => runCli(args, { timeoutMs: 180000 });
 
@@ -65,6 +66,27 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     for (const n of state.nodes) {
       const s = await clusterStatus(state, n.nodeName);
       expect([...s.runningNodes].sort()).toEqual(up.nodes.map((x) => x.name));
+    }
+  });
+
+  // Formerly local-harness's own 3-node boot: the same checks on this cluster (one boot for both).
+  test('state.json records a live pid per node and the harness epmd; every file is in the fixed layout, nothing read from /etc/rabbitmq', () => {
+    const state = readState(dir)!;
+    expect(state.rabbitmqVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(state.nodes.map((n) => n.shortName)).toEqual(['rmq-dev-0', 'rmq-dev-1', 'rmq-dev-2']);
+    expect([state.epmd.pid, ...state.nodes.map((n) => n.pid)].every(isProcessAlive)).toBe(true);
+    for (const node of state.nodes) {
+      const paths = nodePaths(dir, node.nodeName);
+      expect(fs.statSync(paths.cookie).mode & 0o777).toBe(0o400);
+      expect(fs.existsSync(paths.rabbitmqConf) && fs.existsSync(paths.enabledPlugins) && fs.existsSync(paths.definitions)).toBe(true);
+      expect(fs.existsSync(path.join(paths.data, node.nodeName))).toBe(true);
+      const log = fs.readFileSync(paths.mainLog, 'utf8');
+      // The node's own config file first; a conf.d file would be listed on a line of its own.
+      const conf = paths.rabbitmqConf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(log).toMatch(new RegExp(`config file\\(s\\) : ${conf}\\n`));
+      expect(log).not.toMatch(/conf\.d\//);
+      // Absolute system paths only (not our own `.../rmq-dev-0/etc/rabbitmq.conf`).
+      expect(log).not.toMatch(/(?<![\w.-])\/(etc\/rabbitmq|var\/lib\/rabbitmq|var\/log\/rabbitmq)/);
     }
   });
 
@@ -162,6 +184,20 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     expect((await runRabbitCli(state, node, ['delete_vhost', vhost])).code).toBe(0);
   }, 120000);
 
-  // Last: its rolling-procedure check stops and restarts a node's app.
+  // Its rolling-procedure check stops and restarts a node's app.
   operationsChecks(() => ({ dir, specFile, password, prometheusConfig: up.prometheusConfig }));
+
+  // Last of all.
+  test('local down stops every process the harness started, by pid (nodes, epmd, HAProxy); a second down finds them gone', () => {
+    const state = readState(dir)!;
+    const pids = harnessPids(state);
+    const proxies = (state.loadBalancers ?? []).map((l) => l.pid);
+    expect(pids.length).toBeGreaterThanOrEqual(1 + 2 * state.nodes.length); // epmd; each node's VM and its erl_child_setup
+    expect(proxies).toHaveLength(1);
+    const down = cli(['local', 'down', '--dir', dir]);
+    expect({ code: down.code, out: down.stdout.trim() }).toEqual({ code: 0, out: 'stopped 5, already gone 0, left alone 0' });
+    expect([...pids, ...proxies].filter(isProcessAlive)).toEqual([]);
+    const again = cli(['local', 'down', '--dir', dir]);
+    expect({ code: again.code, out: again.stdout.trim() }).toEqual({ code: 0, out: 'stopped 0, already gone 5, left alone 0' });
+  }, 60000);
 });

@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { completeImportLine } from '../rabbitmq/definitions/complete-import';
+import { completeImportLine, quorumGrowLine } from '../rabbitmq/definitions/complete-import';
 import { kubernetesAddresses, dockerAddresses, localAddresses } from '../plan/addresses';
 import { secretsIn } from '../plan/files';
 import { buildPlan } from '../plan/plan';
@@ -305,6 +307,27 @@ describe("the containers' membership step (rabbitmq/definitions/complete-import.
     const parsed = spawnSync('/bin/sh', ['-n', '-c', line], { encoding: 'utf8' });
     expect({ code: parsed.status, stderr: parsed.stderr }).toEqual({ code: 0, stderr: '' });
   });
+
+  // The race itself (two nodes adding themselves at once) is run on real nodes in
+  // topology.integration; here the CLI is a script that answers as Ra does, so each outcome is certain.
+  test.each([
+    ['refused once while another change runs, then accepted: joins on the second attempt', 1, /^rmq-ha: rabbit@rmq-1 joined quorum queue q \(vhost \/\), which had 1 of 2 members$/, 2],
+    ['refused for another reason: no retry, the failure is logged', 0, /^rmq-ha: rabbitmq-queues add_member -p \/ q rabbit@rmq-1 failed \(attempt 1\): Error: \{:error, :not_found\}$/, 1],
+  ] as const)('add_member %s', (_title, refusals, expected, attempts) => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-ha-grow-'));
+    try {
+      const count = path.join(bin, 'calls');
+      fs.writeFileSync(path.join(bin, 'rabbitmqctl'), `#!/bin/sh\nprintf 'q\\t[rabbit@rmq-0]\\n'\n`, { mode: 0o755 });
+      const answer = refusals === 0 ? `echo 'Error: {:error, :not_found}'; exit 1` : `[ "$c" -le ${refusals} ] && { echo 'Error:'; echo '{:no_more_servers_to_try, [error: :cluster_change_not_permitted]}'; exit 1; }; exit 0`;
+      fs.writeFileSync(path.join(bin, 'rabbitmq-queues'), `#!/bin/sh\necho x >> ${count}; c=$(wc -l < ${count}); ${answer}\n`, { mode: 0o755 });
+      const grow = quorumGrowLine(2, [{ vhost: '/', name: 'q', size: 2, groupSize: 2 }], (i) => `rabbit@rmq-${i}`);
+      const r = spawnSync('/bin/sh', ['-c', grow], { encoding: 'utf8', timeout: 30000, env: { PATH: `${bin}:/usr/bin:/bin`, RABBITMQ_NODENAME: 'rabbit@rmq-1' } });
+      expect(r.stdout.trim()).toMatch(expected);
+      expect(fs.readFileSync(count, 'utf8').trim().split('\n')).toHaveLength(attempts);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  }, 40000);
 
   test('without quorum queues there is no membership step; with them a node-name rule is required', () => {
     expect(completeImportLine({ definitionsPath: '/d', dataDir: '/v', nodes: 3 })).not.toContain('grow');

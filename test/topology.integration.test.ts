@@ -242,12 +242,16 @@ describeWithRabbit('topology on real RabbitMQ 3.10: 3-node cluster + single-node
     expect(Object.values(seen.value).every((g) => g.operator === 'cap-bytes')).toBe(true);
   }, 180000);
 
-  it('gives every quorum queue declared by the definitions file a member on all 3 nodes at first boot', () => {
-    const nodes = main.nodes.map((n) => n.nodeName).sort();
-    // Declared by the definitions import (not by the shovel): all members from the start.
+  // RabbitMQ 3.10 gives a quorum queue members on the running nodes only: when the node that boots
+  // last runs the import during its own boot, that node is left out (rabbitmq/definitions/
+  // complete-import.ts; seen here in 1 of 6 runs: orders.q on rmq-topo-0 and rmq-topo-2). A
+  // majority is what the boot import guarantees; the repair after formation (next test) makes it 3.
+  it('gives every quorum queue declared by the definitions file members on a majority of the 3 nodes at first boot', () => {
+    const nodes = main.nodes.map((n) => n.nodeName);
     for (const name of ['orders.q', 'orders.dlq']) {
       const q = firstBoot.find((x) => x.name === name)!;
-      expect([...(q.members || [])].sort()).toEqual(nodes);
+      const members = q.members || [];
+      expect({ name, members: members.length >= 2, unknown: members.filter((m) => !nodes.includes(m)) }).toEqual({ name, members: true, unknown: [] });
     }
   });
 

@@ -32,6 +32,9 @@ export const IMPORT_MARKER = '.rmq-ha-definitions.sha256';
 /** Attempts (5 s apart) to reach the local node before giving up: 10 minutes. */
 export const STARTUP_ATTEMPTS = 120;
 
+/** Attempts of one `rabbitmq-queues add_member` refused while another membership change runs (3 s apart). */
+export const ADD_MEMBER_ATTEMPTS = 10;
+
 /** Seconds `await_online_nodes` waits for the whole cluster before giving up: 30 minutes. */
 export const WHOLE_CLUSTER_TIMEOUT_SECONDS = 1800;
 
@@ -91,7 +94,13 @@ function growLines(queues: readonly QuorumTarget[], nodeNameOf: (indexVar: strin
     `case "$m" in ${isMember('$node')}) continue;; esac`,
     `k=$((k+1)); [ "$k" -gt "$need" ] && return 0`,
     `[ "$node" = "$RABBITMQ_NODENAME" ] || continue`,
-    `if out=$(rabbitmq-queues -q add_member -p "$1" "$2" "$node" 2>&1); then echo "rmq-ha: $node joined quorum queue $2 (vhost $1), which had $have of $size members"; else echo "rmq-ha: rabbitmq-queues add_member -p $1 $2 $node failed: $out"; fi`,
+    // Ra takes one membership change at a time: a node that adds itself while another node's add is
+    // in flight is refused with cluster_change_not_permitted (seen in the topology suite under
+    // load); it tries again, ADD_MEMBER_ATTEMPTS times at most, 3 s apart.
+    `a=0; while :; do a=$((a+1))`,
+    `if out=$(rabbitmq-queues -q add_member -p "$1" "$2" "$node" 2>&1); then echo "rmq-ha: $node joined quorum queue $2 (vhost $1), which had $have of $size members"; break; fi`,
+    `case "$out" in *cluster_change_not_permitted*) if [ "$a" -lt ${ADD_MEMBER_ATTEMPTS} ]; then sleep 3; continue; fi;; esac`,
+    `echo "rmq-ha: rabbitmq-queues add_member -p $1 $2 $node failed (attempt $a): $out"; break; done`,
     `return 0; done; }`,
   ].join('; ');
   return [grow, ...queues.map((q) => `grow ${sq(q.vhost)} ${sq(q.name)} ${q.groupSize}`)];
