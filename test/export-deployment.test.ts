@@ -1,3 +1,4 @@
+// test lane: engine (test/run-tests.sh: balances the two lanes; no RabbitMQ node, no timing-sensitive wait)
 /**
  * `rmq-ha export --format compose|kubernetes --out DIR`, run as users run the CLI, checked by the
  * real consumers: docker-compose 1.29.2 (Debian) reads the Compose file (`config -q`, and `config`

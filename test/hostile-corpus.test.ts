@@ -1,3 +1,4 @@
+// test lane: engine (test/run-tests.sh: balances the two lanes; no RabbitMQ node, no timing-sensitive wait)
 import { stripVTControlCharacters } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

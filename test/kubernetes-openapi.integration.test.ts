@@ -1,3 +1,4 @@
+// test lane: engine (test/run-tests.sh: balances the two lanes; no RabbitMQ node, no timing-sensitive wait)
 /**
  * Every Kubernetes object of the synthesized stacks, converted to the manifest the provider
  * creates (stackToManifests), checked by the real validator: kubernetes-validate (PyPI, pinned in

@@ -1,3 +1,4 @@
+// test lane: engine (test/run-tests.sh: balances the two lanes; no RabbitMQ node, no timing-sensitive wait)
 /**
  * The toolkit as a library in a user's own cdktf app: `npm pack` (which runs the `prepare` script,
  * the same step that builds dist/ when the package is installed from git), then a fresh app in
@@ -32,7 +33,14 @@ const version = (pkg: string): string => (JSON.parse(fs.readFileSync(path.join(R
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-ha-pack-'));
   // npm pack runs `prepare` (npm run build) first: the tarball holds what a git install builds.
-  const packed = JSON.parse(must('npm', ['pack', '--json', '--pack-destination', tmp], ROOT, 5 * 60000)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  // It runs in a copy of the sources (node_modules linked): the build empties dist/ first, and the
+  // suites of the other test lane run the CLI from the checkout's dist/ meanwhile (.ci/run at
+  // a8a299d: "Cannot find module .../dist/rmq-ha.js" in docker-tls-engine while this suite packed).
+  const src = path.join(tmp, 'src');
+  const generated = /^(node_modules|dist|\.git|cdktf\.out|\.rmq-local|coverage|\.jest-results\.json.*|\.rmq-ha-synth-.*|.*\.tsbuildinfo)$/;
+  fs.cpSync(ROOT, src, { recursive: true, filter: (from) => path.dirname(from) !== ROOT || !generated.test(path.basename(from)) });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(src, 'node_modules'), 'dir');
+  const packed = JSON.parse(must('npm', ['pack', '--json', '--pack-destination', tmp], src, 5 * 60000)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = path.join(tmp, packed[0].filename);
   app = path.join(tmp, 'my-app');
   fs.mkdirSync(app);

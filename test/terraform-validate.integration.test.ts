@@ -1,3 +1,4 @@
+// test lane: engine (test/run-tests.sh: balances the two lanes; no RabbitMQ node, no timing-sensitive wait)
 /**
  * The synthesized stacks are valid Terraform for the providers they pin: the Docker stacks are
  * synthesized by the built CLI (`rmq-ha synth`, as users run it), then `terraform init` installs
