@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { findFreePorts, isPortOpen } from '../cli/local';
-import { ephemeralRange } from '../cli/local/ports';
+import { searchRange } from '../cli/local/ports';
 import type { StandinImages } from '../images';
 
 /** Ports the stack publishes on 127.0.0.1. */
@@ -18,14 +18,16 @@ export interface E2ePorts {
 }
 
 /**
- * `count` consecutive free loopback ports, starting at a multiple of 10 in [20000, the kernel's
- * ephemeral range): outgoing connections take their source ports from that range.
+ * `count` consecutive free loopback ports, starting at a multiple of 10 in searchRange() ([20000, the kernel's
+ * ephemeral range), or RMQ_HA_PORT_RANGE): outgoing connections take their source ports from that range.
  */
 async function freeRange(count: number, avoid: ReadonlySet<number>): Promise<number> {
-  const slots = Math.floor((ephemeralRange()[0] - count - 20000) / 10);
+  const [low, high] = searchRange();
+  const floor = Math.ceil(low / 10) * 10;
+  const slots = Math.floor((high - count - floor) / 10);
   const first = Math.floor(Math.random() * slots);
   for (let k = 0; k < slots; k++) {
-    const base = 20000 + ((first + k) % slots) * 10;
+    const base = floor + ((first + k) % slots) * 10;
     const ports = Array.from({ length: count }, (_, i) => base + i);
     if (ports.some((p) => avoid.has(p))) continue;
     if ((await Promise.all(ports.map((p) => isPortOpen(p)))).every((open) => !open)) return base;

@@ -2,7 +2,31 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ephemeralRange, findFreePorts } from '../cli/local/ports';
+import { ephemeralRange, findFreePorts, PORT_RANGE_ENV, searchRange } from '../cli/local/ports';
+
+describe('the search range (RMQ_HA_PORT_RANGE: one share per test lane)', () => {
+  test('unset: 20000 up to the ephemeral range; set: LOW-HIGH inclusive', () => {
+    expect(searchRange({})).toEqual([20000, ephemeralRange()[0]]);
+    expect(searchRange({ [PORT_RANGE_ENV]: '26384-32767' })).toEqual([26384, 32768]);
+  });
+
+  test.each(['20000', '30000-20000', '80-90', '20000-70000', 'a-b'])('%s is refused, naming the variable and the form', (raw) => {
+    expect(() => searchRange({ [PORT_RANGE_ENV]: raw })).toThrow(`${PORT_RANGE_ENV}=${raw} is not a port range: expected LOW-HIGH`);
+  });
+
+  test('findFreePorts picks inside the range only', async () => {
+    const before = process.env[PORT_RANGE_ENV];
+    process.env[PORT_RANGE_ENV] = '23000-23099';
+    try {
+      const ports = await findFreePorts(20);
+      expect(ports.filter((p) => p < 23000 || p > 23099)).toEqual([]);
+      expect(new Set(ports).size).toBe(20);
+    } finally {
+      if (before === undefined) delete process.env[PORT_RANGE_ENV];
+      else process.env[PORT_RANGE_ENV] = before;
+    }
+  });
+});
 
 describe('findFreePorts', () => {
   test('distinct ports below the kernel ephemeral range, each bindable right after', async () => {

@@ -78,10 +78,16 @@ if [ $# -gt 0 ] || [ "${RMQ_HA_TEST_LANES:-2}" != 2 ] || [ ${#engine_suites[@]} 
   result_files=("$results")
 else
   rm -f "$results.engine" "$results.engine.log"
-  npx jest --ci --json --outputFile="$results.engine" --runTestsByPath "${engine_suites[@]}" >"$results.engine.log" 2>&1 &
+  # Each lane picks its loopback ports from its own half of 20000 up to the ephemeral range
+  # (cli/local/ports.ts RMQ_HA_PORT_RANGE): a port one lane picked is bound seconds later, when the
+  # node gets that far in its boot, and the other lane could pick it meanwhile (.ci/run at
+  # 203b016: a topology node's Prometheus listener failed with eaddrinuse).
+  ephemeral_low="$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 49152)"
+  mid=$(( (20000 + ephemeral_low) / 2 ))
+  RMQ_HA_PORT_RANGE="$mid-$(( ephemeral_low - 1 ))" npx jest --ci --json --outputFile="$results.engine" --runTestsByPath "${engine_suites[@]}" >"$results.engine.log" 2>&1 &
   engine_lane=$!
   ignore="$(printf '%s|' "${engine_suites[@]}")"
-  npx jest --ci --json --outputFile="$results" --testPathIgnorePatterns "/node_modules/" "(${ignore%|})$"
+  RMQ_HA_PORT_RANGE="20000-$(( mid - 1 ))" npx jest --ci --json --outputFile="$results" --testPathIgnorePatterns "/node_modules/" "(${ignore%|})$"
   rc=$?
   wait "$engine_lane" || rc=1
   echo "---- the engine lane (${engine_suites[*]}) ----"

@@ -21,6 +21,27 @@ export function ephemeralRange(file = '/proc/sys/net/ipv4/ip_local_port_range'):
   return [49152, 65535];
 }
 
+/**
+ * The environment variable that narrows the port search to `LOW-HIGH` (inclusive): harnesses that
+ * run side by side on one machine give each its own share (test/run-tests.sh does per test lane),
+ * so a port one of them picked and has not bound yet (a node binds its listeners seconds into its
+ * boot) is never picked by the other. Seen without it: a node's Prometheus listener `eaddrinuse`.
+ */
+export const PORT_RANGE_ENV = 'RMQ_HA_PORT_RANGE';
+
+/** The ports the search picks from, [low, high): RMQ_HA_PORT_RANGE, else 20000 up to the ephemeral range. */
+export function searchRange(env: NodeJS.ProcessEnv = process.env): [number, number] {
+  const [ephemeralLow] = ephemeralRange();
+  const raw = env[PORT_RANGE_ENV];
+  if (raw === undefined || raw === '') return [SEARCH_FLOOR, ephemeralLow];
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(raw.trim());
+  const [lo, hi] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(lo >= 1024 && hi >= lo && hi <= 65535)) {
+    throw new Error(`${PORT_RANGE_ENV}=${raw} is not a port range: expected LOW-HIGH with 1024 <= LOW <= HIGH <= 65535, e.g. 20000-26383`);
+  }
+  return [lo, hi + 1];
+}
+
 function tryBind(port: number): Promise<net.Server | undefined> {
   return new Promise((resolve) => {
     const server = net.createServer();
@@ -31,20 +52,20 @@ function tryBind(port: number): Promise<net.Server | undefined> {
 
 /**
  * Finds `count` distinct TCP ports that are free on 127.0.0.1 right now, below the kernel's
- * ephemeral range (random ones between 20000 and its start, each checked by binding it; all held
+ * ephemeral range (random ones between 20000 and its start, or in RMQ_HA_PORT_RANGE; each checked by binding it; all held
  * until every one is found, then released). Another process may still take one before it is used;
  * callers start their listeners soon after. Falls back to ports the kernel picks when the range
  * below is too small or full.
  */
 export async function findFreePorts(count: number): Promise<number[]> {
   if (!Number.isInteger(count) || count < 0) throw new Error(`port count ${count} is invalid: expected an integer >= 0`);
-  const [ephemeralLow] = ephemeralRange();
-  const span = ephemeralLow - SEARCH_FLOOR;
+  const [low, high] = searchRange();
+  const span = high - low;
   const servers: net.Server[] = [];
   try {
     const ports: number[] = [];
     for (let attempts = 0; ports.length < count && span > 0 && attempts < count * 50; attempts++) {
-      const port = SEARCH_FLOOR + Math.floor(Math.random() * span);
+      const port = low + Math.floor(Math.random() * span);
       if (ports.includes(port)) continue;
       const server = await tryBind(port);
       if (!server) continue;
