@@ -64,9 +64,12 @@ before="$(ls -A "$tmp" | sort)"
 # private container engine (they import ../engine; they share one engine and start and stop it, so
 # they never overlap each other) and all the others; the engine lane's output is printed after the
 # other lane's. RMQ_HA_TEST_LANES=1 runs one jest, one suite at a time; so do any jest arguments.
-# Measured with .ci/run on a fresh checkout: one lane 1250 s (20.8 min), two lanes 718 s. Two lanes
-# first failed where a suite waited for something that contention delays past its bound (docker-e2e
-# after a 4 s pause, once, not seen since; topology's wait for the boot import: fixed at b7eb09b).
+# Measured with .ci/run on a fresh checkout (caches warm): one lane 1250 s (20.8 min), two lanes
+# 671 s at 685982c (lanes of 601 s and 619 s of jest). Running two lanes showed what one lane hid:
+# a wait bounded below what contention takes (topology, b7eb09b), concurrent quorum add_member
+# refused by Ra (a8a299d), npm pack emptying dist/ under the other lane (203b016), and both lanes
+# picking the same free port (685982c). A docker-e2e failure after a 4 s pause, seen once in an
+# earlier session, was not seen again.
 # A suite with the line "// test lane: engine" runs in the engine lane too, to balance the lanes:
 # CPU-bound suites with no RabbitMQ node and no timing-sensitive wait (.ci/run at a8a299d: the
 # engine lane took 535 s of jest, the other about 740 s).
