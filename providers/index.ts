@@ -58,10 +58,11 @@ function reusedBuild(env: NodeJS.ProcessEnv): Providers | undefined {
  * provider cannot be built: callers fail, they do not skip.
  */
 export function ensureProviders(options: { readonly timeoutMs?: number; readonly env?: NodeJS.ProcessEnv } = {}): Promise<Providers> {
-  const built = reusedBuild({ ...process.env, ...options.env });
+  const env = { ...process.env, ...options.env };
+  const built = reusedBuild(env);
   if (built) return Promise.resolve(built);
   pending ??= new Promise<Providers>((resolve, reject) => {
-    const child = spawn('bash', [buildScript()], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [buildScript()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -35,7 +35,7 @@ beforeAll(() => {
   // npm pack runs `prepare` (npm run build) first: the tarball holds what a git install builds.
   // It runs in a copy of the sources (node_modules linked): the build empties dist/ first, and the
   // suites of the other test lane run the CLI from the checkout's dist/ meanwhile (.ci/run at
-  // a8a299d: "Cannot find module .../dist/rmq-ha.js" in docker-tls-engine while this suite packed).
+  // 824cff0: "Cannot find module .../dist/rmq-ha.js" in docker-tls-engine while this suite packed).
   const src = path.join(tmp, 'src');
   const generated = /^(node_modules|dist|\.git|cdktf\.out|\.rmq-local|coverage|\.jest-results\.json.*|\.rmq-ha-synth-.*|.*\.tsbuildinfo)$/;
   fs.cpSync(ROOT, src, { recursive: true, filter: (from) => path.dirname(from) !== ROOT || !generated.test(path.basename(from)) });

@@ -67,11 +67,11 @@ before="$(ls -A "$tmp" | sort)"
 # Measured with .ci/run on a fresh checkout (caches warm): one lane 1250 s (20.8 min), two lanes
 # 671 s at 685982c (lanes of 601 s and 619 s of jest). Running two lanes showed what one lane hid:
 # a wait bounded below what contention takes (topology, b7eb09b), concurrent quorum add_member
-# refused by Ra (a8a299d), npm pack emptying dist/ under the other lane (203b016), and both lanes
+# refused by Ra (824cff0), npm pack emptying dist/ under the other lane (203b016), and both lanes
 # picking the same free port (685982c). A docker-e2e failure after a 4 s pause, seen once in an
 # earlier session, was not seen again.
 # A suite with the line "// test lane: engine" runs in the engine lane too, to balance the lanes:
-# CPU-bound suites with no RabbitMQ node and no timing-sensitive wait (.ci/run at a8a299d: the
+# CPU-bound suites with no RabbitMQ node and no timing-sensitive wait (.ci/run at c248c38: the
 # engine lane took 535 s of jest, the other about 740 s).
 engine_suites=()
 for f in test/*.test.ts; do grep -qE "from '../engine'|^// test lane: engine( |$)" "$f" && engine_suites+=("$f"); done
