@@ -16,6 +16,7 @@ import { ROOT, runCli } from './helpers/cli';
 import { operationsChecks } from './helpers/operations-checks';
 import { readState } from '../cli/local/state';
 import { waitForCluster } from '../cli/local/cluster-ready';
+import { clientListenerActive } from '../cli/local/management-api';
 import { nodePaths } from '../cli/local/layout';
 import { harnessListeningSockets, harnessPids, isLoopbackAddress } from '../cli/local/sockets';
 import { isAlive as isProcessAlive } from '../cli/local/private/proc';
@@ -66,6 +67,23 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     for (const n of state.nodes) {
       const s = await clusterStatus(state, n.nodeName);
       expect([...s.runningNodes].sort()).toEqual(up.nodes.map((x) => x.name));
+    }
+    // Three CLI VMs, each bounded at 30 s: with two busy loops beside the fresh cluster they took
+    // over 30 s together (jest's default bound).
+  }, 100000);
+
+  // What local up's boot stage waits for (cli/local/cluster-ready.ts): the answering node's own
+  // client listener, so a node's API says nothing of another node's port.
+  test("each node's management API reports its own AMQP listener active, and not another node's", async () => {
+    const state = readState(dir)!;
+    const auth = { username: 'admin', password };
+    for (const [i, n] of state.nodes.entries()) {
+      const otherNode = state.nodes[(i + 1) % state.nodes.length];
+      expect(await clientListenerActive(n.managementPort, n.amqpPort, auth)).toEqual(expect.objectContaining({ ok: true }));
+      expect(await clientListenerActive(n.managementPort, otherNode.amqpPort, auth)).toEqual({
+        ok: false,
+        reason: `GET /api/health/checks/port-listener/${otherNode.amqpPort} answered 503`,
+      });
     }
   });
 

@@ -280,44 +280,67 @@ describeWithProxies.each(['haproxy', 'nginx'] as const)('%s (rendered by rmq-ha)
         signal(-hung.pid, 'SIGCONT');
         stopped.delete(hung.pid);
       }
-      // Back in service before the next case: a direct handshake to the resumed node works.
+      // Back in service before the next case: a direct handshake to the resumed node works, and
+      // HAProxy has marked it UP again (rise checks), so no state change falls into the next case.
       const back = await openProbe(direct(hung), 'resumed', OPEN_TIMEOUT_MS);
       destroyConnection(back.conn);
+      if (kind === 'haproxy') {
+        const upBy = Date.now() + 30000;
+        while (!(await serverRow()).status.startsWith('UP') && Date.now() < upBy) await sleep(200);
+        expect((await serverRow()).status).toMatch(/^UP/);
+      }
     },
     120000,
   );
 
   it('reconnects a publisher through the proxy after SIGKILL of its node and gets a confirm', async () => {
-    const queue = 'lb-failover';
-    const publisher = new FailoverPublisher({ target: lb, queue, name: 'failover', intervalMs: 50, confirmTimeoutMs: 15000 });
+    // The measurement needs the publisher on one connection from the moment its node is picked
+    // to the kill. .ci/run at 686d097 saw a run where no error and no new connection followed the
+    // kill within 45 s, as if the connection killed was not the publisher's; a reconnect before the
+    // kill now starts the case again with a new publisher (at most 3 times, each one printed).
+    let publisher: FailoverPublisher | undefined;
     try {
-      await publisher.start(30000);
-      const victim = byName(await nodeOfConnection(publisher.current!, mgmt(state.nodes[0])));
-      // The queue's leader goes on another node (client-local locator, declared directly there),
-      // so the measurement is the proxy's failover, not a quorum-queue leader election.
-      const leaderNode = other(victim.nodeName);
-      const declarer = await open(direct(leaderNode), 'declare');
-      const ch = await declarer.conn.createChannel();
-      await ch.assertQueue(queue, QUORUM);
-      const api = mgmt(leaderNode);
-      expect(await quorumLeader(api, queue)).not.toBe(victim.nodeName);
-      const declaredAt = Date.now();
-      expect(await publisher.waitForConfirm((c) => c.at > declaredAt, 30000)).toBeDefined();
-
-      const generation = publisher.generation;
+      let victim: LocalNodeState | undefined;
+      let api: ManagementTarget | undefined;
+      let generation = 0;
+      for (let attempt = 1; attempt <= 3 && victim === undefined; attempt++) {
+        const queue = `lb-failover-${attempt}`;
+        publisher = new FailoverPublisher({ target: lb, queue, name: `failover-${attempt}`, intervalMs: 50, confirmTimeoutMs: 15000 });
+        await publisher.start(30000);
+        generation = publisher.generation;
+        const onNode = byName(await nodeOfConnection(publisher.current!, mgmt(state.nodes[0])));
+        // The queue's leader goes on another node (client-local locator, declared directly there),
+        // so the measurement is the proxy's failover, not a quorum-queue leader election.
+        const leaderNode = other(onNode.nodeName);
+        const declarer = await open(direct(leaderNode), `declare-${attempt}`);
+        const ch = await declarer.conn.createChannel();
+        await ch.assertQueue(queue, QUORUM);
+        api = mgmt(leaderNode);
+        expect(await quorumLeader(api, queue)).not.toBe(onNode.nodeName);
+        const declaredAt = Date.now();
+        expect(await publisher.waitForConfirm((c) => c.at > declaredAt, 30000)).toBeDefined();
+        if (publisher.generation === generation) {
+          victim = onNode;
+        } else {
+          console.log(`${kind}: the publisher on ${onNode.nodeName} reconnected before the kill (attempt ${attempt}): ${publisher.errors.map((e) => e.message).join('; ')}`);
+          await publisher.stop();
+        }
+      }
+      expect(victim).toBeDefined();
       const t0 = Date.now();
-      signal(-victim.pid, 'SIGKILL');
-      const first = await publisher.firstConfirmAfterFault(t0, generation, FAILOVER_BOUND_MS);
-      const errors = publisher.errors.filter((e) => e.at >= t0).map((e) => e.message);
+      signal(-victim!.pid, 'SIGKILL');
+      const first = await publisher!.firstConfirmAfterFault(t0, generation, FAILOVER_BOUND_MS);
+      const errors = publisher!.errors.filter((e) => e.at >= t0).map((e) => e.message);
       console.log(
-        `${kind}: SIGKILL of ${victim.nodeName}; first confirmed publish on a new connection after ` +
-          `${first ? first.at - t0 : `none within ${FAILOVER_BOUND_MS}`} ms (client saw: ${errors.join('; ') || 'nothing'})`,
+        `${kind}: SIGKILL of ${victim!.nodeName}; first confirmed publish on a new connection after ` +
+          `${first ? first.at - t0 : `none within ${FAILOVER_BOUND_MS}`} ms (client saw: ${errors.join('; ') || 'nothing'})` +
+          (first ? '' : `; victim alive: ${isAlive(victim!.pid)}; connections opened: ${publisher!.generation}; confirms after the kill: ${publisher!.confirms.filter((c) => c.at >= t0).length}`),
       );
       expect(first).toBeDefined();
-      const now = byName(await nodeOfConnection(publisher.current!, api));
-      expect(now.nodeName).not.toBe(victim.nodeName);
+      const now = byName(await nodeOfConnection(publisher!.current!, api!));
+      expect(now.nodeName).not.toBe(victim!.nodeName);
     } finally {
-      await publisher.stop();
+      await publisher?.stop();
     }
   }, 150000);
 });

@@ -2,8 +2,12 @@
  * `waitForCluster`: bounded wait until a freshly started harness cluster is usable, in four
  * stages a timeline can tell apart, all read over the nodes' management HTTP API (no CLI VM):
  *
- * 1. boot: every node answers `/api/overview` for the admin user (plugins started, definitions
- *    file imported); a node whose process exits fails the wait at once, with its log tail;
+ * 1. boot: every node has its own client (AMQP) listener up, the last step of its boot, read
+ *    through its own management API for the admin user. The management listener and the admin
+ *    user come earlier, before the node imports the queues of its definitions file. Waiting only
+ *    for those, `local up` returned once (`.ci/run` at 686d097) while a node's
+ *    `rabbitmqctl cluster_status` still said its rabbit app was not running. A node whose process
+ *    exits fails the wait at once, with its log tail;
  * 2. formation: the first node reports every node running in its cluster (`/api/nodes`);
  * 3. vhosts: every virtual host runs on every node (`waitForVhosts`: one that stays down is
  *    restarted once);
@@ -17,7 +21,7 @@ import * as fs from 'node:fs';
 import { OperationFailure } from '../private/exit';
 import type { ObservedQuorumQueue } from '../../plan/quorum-members';
 import { nodeLogTail } from './logs';
-import { importDefinitions, listBindings, listQueues, nodeAnswers, quorumQueuesOf, runningNodes, type ManagementCredentials } from './management-api';
+import { clientListenerActive, importDefinitions, listBindings, listQueues, nodeAnswers, quorumQueuesOf, runningNodes, type ManagementCredentials } from './management-api';
 import { isAlive } from './private/proc';
 import { sleep } from './private/run';
 import type { Timeline } from './timeline';
@@ -138,11 +142,12 @@ async function waitForBoot(
   for (;;) {
     if (abort.failed) return;
     if (!isAlive(node.pid)) throw new LocalNodeStartError(node.nodeName, `exited during boot (pid ${node.pid})`, nodeLogTail(state.dir, node.nodeName, 40));
-    const r = await nodeAnswers(node.managementPort, creds);
+    const answers = await nodeAnswers(node.managementPort, creds);
+    const r = answers.ok ? await clientListenerActive(node.managementPort, node.amqpPort, creds) : answers;
     if (r.ok) return;
-    last = r.reason;
+    last = answers.ok ? `its management API answers but its client listener on port ${node.amqpPort} is not up yet (${r.reason})` : r.reason;
     if (Date.now() >= deadline) {
-      throw new LocalNodeStartError(node.nodeName, `did not answer its management API in time (last: ${last})`, nodeLogTail(state.dir, node.nodeName, 40));
+      throw new LocalNodeStartError(node.nodeName, `did not finish its boot in time (last: ${last})`, nodeLogTail(state.dir, node.nodeName, 40));
     }
     await sleep(pollMs);
   }
