@@ -16,4 +16,6 @@ module.exports = {
   // (test/run-tests.sh runs the engine suites in a second jest beside the rest: see there).
   maxWorkers: 1,
   testTimeout: 30000,
+  // Suites that need the Terraform providers last in their lane (see there).
+  testSequencer: '<rootDir>/test/sequencer.js',
 };

@@ -37,10 +37,11 @@ export function parseBuildOutput(stdout: string): Providers {
 let pending: Promise<Providers> | undefined;
 
 /**
- * The environment variable test/run-tests.sh sets to the file holding the stdout of the build it ran
- * before jest (`npm run providers`): every suite then reuses that build instead of running the script
- * again (each run took about a second, but the script holds a lock and asks the Go module proxy
- * about the refused providers, and one run in two parallel lanes waited 193 s).
+ * The environment variable test/run-tests.sh sets to the file that holds the stdout of the build it
+ * starts before jest, once that build is complete: every suite then reuses it instead of running the
+ * script again (each run took about a second, but the script holds a lock and asks the Go module
+ * proxy about the refused providers, and one run in two parallel lanes waited 193 s). Until the
+ * file exists, `ensureProviders` runs the script, which waits for that build on its lock.
  */
 export const PROVIDERS_OUTPUT_ENV = 'RMQ_HA_PROVIDERS_OUTPUT';
 

@@ -4,11 +4,31 @@
 set -u
 cd "$(dirname "$0")/.."
 
-# The provider builds (minutes of Go compilation on a fresh machine) need only Go: start them now so
-# they overlap the package install and the TypeScript build; `npm run providers` below waits for
-# them (build.sh holds a lock on its cache) and then finds the binaries cached.
-prebuild_log="${RMQ_HA_CACHE:-/var/cache/rmq-ha}/providers-prebuild.log"
-mkdir -p "$(dirname "$prebuild_log")" 2>/dev/null && { bash providers/build.sh >"$prebuild_log" 2>&1 & }
+# The Terraform providers the stacks pin, built from source (providers/README.md, Go): minutes the
+# first time on a machine, about a second once cached. The build starts first and nothing waits for
+# it: it overlaps the package install, the TypeScript build and the suites that do not need it
+# (test/sequencer.js runs the ones that do last in their lane). Its stdout (the terraform binary,
+# refused providers and, last, the CLI config) lands in $providers_file once it is complete, and the
+# suites reuse it (providers/index.ts ensureProviders); a suite that comes earlier runs the script
+# itself, which waits for this build on the cache's lock. On a fresh machine (.ci/run at 13f6a2d
+# with the Debian packages purged and every cache empty) jest started about 245 s after npm test
+# while it still waited for the build (docker provider 197 s, tls 20 s).
+tmp="${TMPDIR:-/tmp}"
+providers_file="$tmp/rmq-ha-providers.$$"
+providers_log="${RMQ_HA_CACHE:-/var/cache/rmq-ha}/providers-prebuild.log"
+providers_pid=
+if mkdir -p "$(dirname "$providers_log")" 2>/dev/null; then
+  { bash providers/build.sh >"$providers_file.partial" 2>"$providers_log" && mv "$providers_file.partial" "$providers_file"; } &
+  providers_pid=$!
+fi
+export RMQ_HA_PROVIDERS_OUTPUT="$providers_file"
+# Whatever way this script ends, the build it started ends first (no process outlives npm test),
+# and its output file goes.
+finish_providers() {
+  [ -n "$providers_pid" ] && wait "$providers_pid" 2>/dev/null
+  rm -f "$providers_file" "$providers_file.partial"
+}
+trap finish_providers EXIT
 
 # prometheus ships promtool (check config/rules, test rules) and the server the operations test runs: 19 MB, ~5 s to install.
 # python3-venv: the venv test/helpers/kubernetes-validate.sh installs the pinned Kubernetes schema validator into.
@@ -40,26 +60,16 @@ fi
 npx tsc --noEmit -p tsconfig.json || { echo "error: type check failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 npm run --silent build || { echo "error: TypeScript build failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-# The Terraform providers the stacks pin, built from source (providers/README.md): minutes the first
-# time on a machine, cached after. Its last line is the CLI config terraform runs with in the tests.
-providers_out="$(npm run --silent providers)" || { echo "error: npm run providers failed" >&2; echo "0 passed, 1 failed"; exit 1; }
-export TF_CLI_CONFIG_FILE="${providers_out##*$'\n'}"
-# The suites reuse this build (providers/index.ts ensureProviders) instead of running the script again.
-providers_file="$(mktemp "${TMPDIR:-/tmp}/rmq-ha-providers.XXXXXX")"
-printf '%s\n' "$providers_out" > "$providers_file"
-export RMQ_HA_PROVIDERS_OUTPUT="$providers_file"
-
 # The real-engine proof (`npm run e2e`: terraform apply on a private dockerd, kills, partition,
 # rolling change) is test/docker-e2e.integration.test.ts, one of the suites this jest run executes;
 # it must be there, since CI only runs this command.
 [ -f test/docker-e2e.integration.test.ts ] || { echo "error: the e2e suite (npm run e2e) is missing" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 results="${JEST_RESULTS:-.jest-results.json}"
-rm -f "$results" "$results.leftovers" "$results.files" "$results.engine" "$results.engine.log"
+rm -f "$results" "$results.leftovers" "$results.providers-failed" "$results.files" "$results.engine" "$results.engine.log"
 # The suite must leave nothing in the temp directory: what is there after jest and was not before
 # counts as one failure (listed in $results.leftovers, which test/summary.js reads).
-tmp="${TMPDIR:-/tmp}"
-before="$(ls -A "$tmp" | sort)"
+before="$(ls -A "$tmp" | grep -vxF -e "$(basename "$providers_file")" -e "$(basename "$providers_file").partial" | sort)"
 # Two lanes at once on the 2 cores (the default), each one suite at a time: the suites that use the
 # private container engine (they import ../engine; they share one engine and start and stop it, so
 # they never overlap each other) and all the others; the engine lane's output is printed after the
@@ -97,7 +107,17 @@ else
   cat "$results.engine.log"
   result_files=("$results" "$results.engine")
 fi
-rm -f "$providers_file"
+# The providers build is part of the run: a failed build fails it even when no suite reached it.
+if [ -n "$providers_pid" ]; then
+  if ! wait "$providers_pid"; then
+    echo "error: the providers build failed; see $providers_log" >&2
+    tail -20 "$providers_log" | tee "$results.providers-failed" >&2
+    [ -s "$results.providers-failed" ] || echo "providers/build.sh failed" > "$results.providers-failed"
+    rc=1
+  fi
+  providers_pid=
+fi
+rm -f "$providers_file" "$providers_file.partial"
 # jest's transform cache (jest_<uid>) and v8-compile-cache's are caches that outlive every run by
 # design, not leftovers of a test: on a fresh machine the first run creates them.
 leftovers="$(comm -13 <(printf '%s\n' "$before") <(ls -A "$tmp" | sort) | sed '/^$/d' | grep -vE '^(jest_[0-9a-z]+|v8-compile-cache-[0-9]+)$')"

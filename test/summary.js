@@ -32,5 +32,10 @@ if (leftovers.length > 0) {
   console.log(`1 failure: the tests left ${leftovers.length} entries in the temp directory (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', ...' : ''})`);
   failed++;
 }
+// A failed Terraform providers build (test/run-tests.sh runs it beside the suites) counts as one failure.
+if (fs.existsSync(`${files[0]}.providers-failed`)) {
+  console.log(`1 failure: the providers build failed (${fs.readFileSync(`${files[0]}.providers-failed`, 'utf8').trim().split('\n').pop()})`);
+  failed++;
+}
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || total === 0 ? 1 : 0);
