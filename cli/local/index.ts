@@ -26,7 +26,7 @@ export { isAlive as isProcessAlive } from './private/proc';
 export type { LocalProcessLiveness } from './state';
 export { startEpmd } from './epmd';
 export type { StartEpmdOptions } from './epmd';
-export { startRabbitNodes } from './start';
+export { restartRabbitNode, startRabbitNodes } from './start';
 export type { StartRabbitNodesOptions } from './start';
 export { LocalNodeStartError, waitForNodes } from './wait';
 export type { WaitForNodesOptions } from './wait';

@@ -60,6 +60,27 @@ export async function startRabbitNodes(launch: LocalClusterLaunch, options: Star
   }
 }
 
+/**
+ * Starts one node of a harness again after its process exited (or was killed): same files, data
+ * directory and ports, the harness's epmd; its new pid goes into `DIR/state.json`. Does not wait
+ * for the boot (see `waitForNodes` / `waitForCluster`).
+ * @throws Error when the harness has no state, the node is not in it or still runs, or its ports differ
+ */
+export function restartRabbitNode(dir: string, node: LocalNodeLaunch): LocalNodeState {
+  const state = readState(path.resolve(dir));
+  if (!state) throw new Error(`${dir} has no state.json: start the cluster first`);
+  const index = state.nodes.findIndex((n) => n.nodeName === node.nodeName);
+  if (index < 0) throw new Error(`node ${node.nodeName} is not in ${dir}'s state.json`);
+  const recorded = state.nodes[index];
+  if (isAlive(recorded.pid)) throw new Error(`node ${node.nodeName} still runs (pid ${recorded.pid})`);
+  for (const field of ['amqpPort', 'managementPort', 'prometheusPort', 'distPort'] as const) {
+    if (recorded[field] !== node[field]) throw new Error(`node ${node.nodeName}: ${field} ${node[field]} differs from the recorded ${recorded[field]}`);
+  }
+  const started = spawnNode(state.dir, state.epmd.port, node);
+  writeState({ ...state, nodes: state.nodes.map((n, i) => (i === index ? started : n)) });
+  return started;
+}
+
 /** Checks names and ports: unique short names, unique ports in range. */
 function validateLaunch(launch: LocalClusterLaunch): void {
   if (launch.nodes.length === 0) throw new Error('nodes is empty: at least one node is required');
