@@ -32,9 +32,14 @@ if (leftovers.length > 0) {
   console.log(`1 failure: the tests left ${leftovers.length} entries in the temp directory (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', ...' : ''})`);
   failed++;
 }
-// A failed Terraform providers build (test/run-tests.sh runs it beside the suites) counts as one failure.
-if (fs.existsSync(`${files[0]}.providers-failed`)) {
-  console.log(`1 failure: the providers build failed (${fs.readFileSync(`${files[0]}.providers-failed`, 'utf8').trim().split('\n').pop()})`);
+// Steps test/run-tests.sh runs beside the suites (the Terraform providers build, the type check):
+// each line of $results.step-failures is one that failed, and counts as one failure.
+let steps = [];
+try {
+  steps = fs.readFileSync(`${files[0]}.step-failures`, 'utf8').split('\n').filter(Boolean);
+} catch {}
+for (const step of steps) {
+  console.log(`1 failure: ${step}`);
   failed++;
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
