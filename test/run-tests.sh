@@ -24,12 +24,12 @@ fi
 export RMQ_HA_PROVIDERS_OUTPUT="$providers_file"
 # Whatever way this script ends, the build (and the type check below) it started end first (no
 # process outlives npm test), and their output files go.
-finish_providers() {
+finish_background() {
   [ -n "$providers_pid" ] && wait "$providers_pid" 2>/dev/null
   [ -n "${typecheck_pid:-}" ] && wait "$typecheck_pid" 2>/dev/null
   rm -f "$providers_file" "$providers_file.partial" "${typecheck_log:-}"
 }
-trap finish_providers EXIT
+trap finish_background EXIT
 
 # prometheus ships promtool (check config/rules, test rules) and the server the operations test runs: 19 MB, ~5 s to install.
 # python3-venv: the venv test/helpers/kubernetes-validate.sh installs the pinned Kubernetes schema validator into.

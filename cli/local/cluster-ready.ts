@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import { OperationFailure } from '../private/exit';
 import type { ObservedQuorumQueue } from '../../plan/quorum-members';
 import { nodeLogTail } from './logs';
-import { clientListenerActive, importDefinitions, listBindings, listQueues, nodeAnswers, quorumQueuesOf, runningNodes, type ManagementCredentials } from './management-api';
+import { clientListenerActive, importDefinitions, listBindings, listQueues, quorumQueuesOf, runningNodes, type ManagementCredentials } from './management-api';
 import { isAlive } from './private/proc';
 import { sleep } from './private/run';
 import type { Timeline } from './timeline';
@@ -142,10 +142,9 @@ async function waitForBoot(
   for (;;) {
     if (abort.failed) return;
     if (!isAlive(node.pid)) throw new LocalNodeStartError(node.nodeName, `exited during boot (pid ${node.pid})`, nodeLogTail(state.dir, node.nodeName, 40));
-    const answers = await nodeAnswers(node.managementPort, creds);
-    const r = answers.ok ? await clientListenerActive(node.managementPort, node.amqpPort, creds) : answers;
+    const r = await clientListenerActive(node.managementPort, node.amqpPort, creds);
     if (r.ok) return;
-    last = answers.ok ? `its management API answers but its client listener on port ${node.amqpPort} is not up yet (${r.reason})` : r.reason;
+    last = r.reason;
     if (Date.now() >= deadline) {
       throw new LocalNodeStartError(node.nodeName, `did not finish its boot in time (last: ${last})`, nodeLogTail(state.dir, node.nodeName, 40));
     }

@@ -64,22 +64,13 @@ export function importDefinitions(port: number, creds: ManagementCredentials, de
 }
 
 /**
- * Whether the node's management listener is up and knows the admin user: `/api/overview` answers
- * for them. That is not the end of boot: RabbitMQ starts the plugins (management among them),
- * then imports the definitions file (users first, then queues, whose quorum declarations can wait
- * for the other nodes), then starts the client listeners and only then counts as running.
- */
-export async function nodeAnswers(port: number, creds: ManagementCredentials): Promise<ManagementAnswer<unknown>> {
-  return managementGet(port, '/api/overview?columns=node', creds);
-}
-
-/**
  * Whether the node answering on `port` has an active client listener on `clientPort`
  * (`/api/health/checks/port-listener/<port>`, the HTTP counterpart of
  * `rabbitmq-diagnostics check_port_listener`; only the answering node's own listeners count).
  * RabbitMQ starts its client listeners as the last step of its boot, right before it counts as
  * running (`rabbit:is_running/0`, what `rabbitmq-diagnostics check_running` asks), so this is
- * the end of the boot as a client sees it. Answers 503 before.
+ * the end of the boot as a client sees it. Answers 401 before the node has imported the admin user
+ * (the first part of its definitions file, after the plugins start) and 503 before the listener.
  */
 export async function clientListenerActive(port: number, clientPort: number, creds: ManagementCredentials): Promise<ManagementAnswer<unknown>> {
   return managementGet(port, `/api/health/checks/port-listener/${clientPort}`, creds);
