@@ -19,7 +19,8 @@ import { waitForCluster } from '../cli/local/cluster-ready';
 import { clientListenerActive } from '../cli/local/management-api';
 import { nodePaths } from '../cli/local/layout';
 import { harnessListeningSockets, harnessPids, isLoopbackAddress } from '../cli/local/sockets';
-import { isAlive as isProcessAlive } from '../cli/local/private/proc';
+import { isAlive as isProcessAlive, signal } from '../cli/local/private/proc';
+import { restartRabbitNode } from '../cli/local/start';
 
 const cli = (args: string[]) => runCli(args, { timeoutMs: 180000 });
 
@@ -200,6 +201,39 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     expect(restarts).toEqual([`${vhost} on ${node}`]);
     expect((await runRabbitCli(state, node, ['-q', 'check_virtual_hosts'], { tool: 'rabbitmq-diagnostics' })).code).toBe(0);
     expect((await runRabbitCli(state, node, ['delete_vhost', vhost])).code).toBe(0);
+  }, 120000);
+
+  // What local up does when a node's boot fails (cli/local/cluster-ready.ts, restartExited): the
+  // node killed here is seen as exited by the boot stage, started once more, and the wait goes on
+  // to a whole cluster with the spec's queues.
+  test('a node that exits during the boot stage is started once more from its own files, and the cluster is whole again', async () => {
+    const state = readState(dir)!;
+    const victim = state.nodes[2];
+    signal(-victim.pid, 'SIGKILL');
+    for (let i = 0; i < 50 && isProcessAlive(victim.pid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(isProcessAlive(victim.pid)).toBe(false);
+    const files = nodePaths(dir, victim.nodeName);
+    const launch = {
+      ...victim,
+      files: { rabbitmqConf: fs.readFileSync(files.rabbitmqConf, 'utf8'), enabledPlugins: fs.readFileSync(files.enabledPlugins, 'utf8'), definitions: fs.readFileSync(files.definitions, 'utf8') },
+    };
+    const restarts: string[] = [];
+    const queues = [{ vhost: '/', name: 'events.shard.1' }];
+    await waitForCluster(state, {
+      credentials: { username: 'admin', password },
+      queues,
+      timeoutMs: 90000,
+      restartExited: (node, why) => {
+        restarts.push(`${node.nodeName} ${why}`);
+        return restartRabbitNode(dir, launch);
+      },
+    });
+    expect(restarts).toEqual([`${victim.nodeName} exited during boot (pid ${victim.pid})`]);
+    const after = readState(dir)!.nodes[2];
+    expect(after.pid).not.toBe(victim.pid);
+    expect(isProcessAlive(after.pid)).toBe(true);
+    const s = await clusterStatus(readState(dir)!, after.nodeName);
+    expect([...s.runningNodes].sort()).toEqual(up.nodes.map((x) => x.name));
   }, 120000);
 
   // Its rolling-procedure check stops and restarts a node's app.

@@ -7,7 +7,7 @@ import { formatVersion, parseVersion } from '../../spec/version';
 import { checkInstalled, installedRabbitVersion } from '../local/install';
 import { launchFromPlan, localPlan, localPorts, localSecrets, withFreeLoadBalancerPorts } from '../local/plan-launch';
 import { isPortOpen } from '../local/ports';
-import { startRabbitNodes } from '../local/start';
+import { restartRabbitNode, startRabbitNodes } from '../local/start';
 import { processLiveness, readState } from '../local/state';
 import { stopNodes } from '../local/stop';
 import { clusterStatus, runRabbitCli } from '../local/ctl';
@@ -113,7 +113,8 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   fs.writeFileSync(passwordFile, `${secrets.admin_password}\n`, { mode: 0o600 });
   const caFile = prepareLocalTls(plan, dir);
   timeline.mark('render');
-  const state = await startRabbitNodes(launchFromPlan(plan, dir, secrets));
+  const launch = launchFromPlan(plan, dir, secrets);
+  const state = await startRabbitNodes(launch);
   timeline.mark('spawn');
   const timeoutMs = Number(opts.timeout ?? 120) * 1000;
   const deadline = Date.now() + timeoutMs;
@@ -136,6 +137,10 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
           definitionsFile: nodePaths(dir, state.nodes[0].nodeName).definitions,
           onReimport: (missing) => note(`queues or bindings missing after formation (${missing}): importing the definitions file again`),
           onVhostRestart: vhostRestarted,
+          restartExited: (node, why) => {
+            note(`${node.nodeName} ${why}: starting it once more, as a restart policy would (its log: ${nodePaths(dir, node.nodeName).mainLog})`);
+            return restartRabbitNode(dir, launch.nodes.find((n) => n.nodeName === node.nodeName)!);
+          },
         });
     // Quorum queues declared before the cluster was complete (e.g. by a shovel on the first node)
     // have too few members; add them now that every node runs. Idempotent; the CLI runs only when

@@ -7,7 +7,11 @@
  *    user come earlier, before the node imports the queues of its definitions file. Waiting only
  *    for those, `local up` returned once (`.ci/run` at 686d097) while a node's
  *    `rabbitmqctl cluster_status` still said its rabbit app was not running. A node whose process
- *    exits fails the wait at once, with its log tail;
+ *    exits is started once more when the caller says how (`restartExited`), as a container's
+ *    restart policy would: seen in `npm run bench` (2026-12-03), rmq-dev-2's boot-time import
+ *    gave up on a quorum queue whose leader was not elected yet (`{leader_call,{state_query,members}},
+ *    15000` on `events.shard.2` while its peers were still booting) and RabbitMQ stopped the node.
+ *    A second exit fails the wait at once, with its log tail;
  * 2. formation: the first node reports every node running in its cluster (`/api/nodes`);
  * 3. vhosts: every virtual host runs on every node (`waitForVhosts`: one that stays down is
  *    restarted once);
@@ -52,6 +56,12 @@ export interface WaitForClusterOptions {
   readonly onVhostRestart?: (node: string, vhost: string) => void;
   /** How long a vhost may be down after formation before it is restarted. @default 10000 */
   readonly vhostGraceMs?: number;
+  /**
+   * Starts a node whose process exited during the boot stage once more (what the restart policy of
+   * a container or a pod does), returning its new state; the wait goes on with it. A second exit
+   * of the same node fails the wait. @default - an exit fails the wait at once
+   */
+  readonly restartExited?: (node: LocalNodeState, why: string) => LocalNodeState;
 }
 
 /** Result of `waitForCluster`. */
@@ -71,7 +81,7 @@ export async function waitForCluster(state: LocalClusterState, options: WaitForC
   const creds = options.credentials;
   const abort = { failed: false };
   try {
-    await Promise.all(state.nodes.map((node) => waitForBoot(state, node, creds, deadline, pollMs, abort)));
+    await Promise.all(state.nodes.map((node) => waitForBoot(state, node, creds, deadline, pollMs, abort, options.restartExited)));
   } catch (error) {
     abort.failed = true;
     throw error;
@@ -137,11 +147,19 @@ async function waitForBoot(
   deadline: number,
   pollMs: number,
   abort: { failed: boolean },
+  restart?: WaitForClusterOptions['restartExited'],
 ): Promise<void> {
   let last = 'no answer yet';
+  let restarted = false;
   for (;;) {
     if (abort.failed) return;
-    if (!isAlive(node.pid)) throw new LocalNodeStartError(node.nodeName, `exited during boot (pid ${node.pid})`, nodeLogTail(state.dir, node.nodeName, 40));
+    if (!isAlive(node.pid)) {
+      const why = `exited during boot (pid ${node.pid}${restarted ? ', started twice' : ''})`;
+      if (restart === undefined || restarted) throw new LocalNodeStartError(node.nodeName, why, nodeLogTail(state.dir, node.nodeName, 40));
+      restarted = true;
+      node = restart(node, why);
+      continue;
+    }
     const r = await clientListenerActive(node.managementPort, node.amqpPort, creds);
     if (r.ok) return;
     last = r.reason;
