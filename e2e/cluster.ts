@@ -97,3 +97,20 @@ export async function importLog(docker: DockerCli, containers: readonly string[]
   );
   return lines.join('\n');
 }
+
+/**
+ * Why nodes may refuse a client's `connection.open`, for a failure message: each node's
+ * `check_virtual_hosts` and the last lines of its log that speak of refusals, vhosts or errors
+ * (amqplib reports only "Expected ConnectionOpenOk; got <ConnectionClose>", not the reply text).
+ */
+export async function refusalLog(docker: DockerCli, containers: readonly string[]): Promise<string> {
+  const lines = await Promise.all(
+    containers.map(async (c) => {
+      const vhosts = await docker.run(['exec', c, 'rabbitmq-diagnostics', '-q', 'check_virtual_hosts'], 60000);
+      const logs = await docker.run(['logs', '--tail', '400', c], 30000);
+      const said = `${logs.stdout}\n${logs.stderr}`.split('\n').filter((l) => /refused|vhost|\[error\]/i.test(l)).slice(-12);
+      return `${c}: check_virtual_hosts exit ${vhosts.code}: ${(vhosts.stdout + vhosts.stderr).trim().split('\n').slice(-3).join(' ')}\n  ${said.join('\n  ') || 'no such log line'}`;
+    }),
+  );
+  return lines.join('\n');
+}

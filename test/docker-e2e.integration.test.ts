@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FailoverPublisher, publishConfirmed } from '../bench/lb-client';
-import { clusterStatus, evalOn, haproxyServerStatus, listQueues, managementJson, quorumMembers, waitFormed } from '../e2e/cluster';
+import { clusterStatus, evalOn, haproxyServerStatus, listQueues, managementJson, quorumMembers, refusalLog, waitFormed } from '../e2e/cluster';
 import { DockerCli } from '../e2e/docker';
 import { mustRun, run, sleep, waitFor } from '../e2e/run';
 import { choosePorts, E2E_CLUSTER, E2E_QUEUE, E2E_SECRET_VARIABLES, e2eSecretEnv, e2eSpecYaml, type E2ePorts } from '../e2e/spec';
@@ -133,7 +133,14 @@ describe('terraform apply of the synthesized Docker stack on a real engine', () 
     const targets = [ports.lb.amqp, ...NODES.map((_, i) => ports.amqpBase + i)];
     for (const port of targets) {
       // A client retries a refused open (a node whose vhost is still starting closes it): bounded.
-      const opened = await waitFor(() => amqp.connect(`amqp://${encodeURIComponent(admin.user)}:${encodeURIComponent(admin.password)}@127.0.0.1:${port}`, { timeout: 10000 }), 60000, 2000);
+      let refused = 'nothing';
+      const connect = (): Promise<amqp.ChannelModel | undefined> =>
+        amqp.connect(`amqp://${encodeURIComponent(admin.user)}:${encodeURIComponent(admin.password)}@127.0.0.1:${port}`, { timeout: 10000 }).catch((e: Error) => {
+          refused = e.message;
+          return undefined;
+        });
+      const opened = await waitFor(connect, 60000, 2000);
+      if (!opened) log(`port ${port}: no connection open within 60 s (last: ${refused}); the nodes:\n${await refusalLog(docker, NODES)}`);
       expect(opened).toBeDefined();
       if (opened!.ms > 1000) log(`port ${port}: connection open after ${opened!.ms} ms of retries`);
       const conn = opened!.value;

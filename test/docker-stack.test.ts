@@ -117,7 +117,7 @@ describe('Docker stack: what matters', () => {
   });
 
   test('health check runs rabbitmq-diagnostics; durations as the provider reads them back (ForceNew block)', () => {
-    expect(cs[0].healthcheck.test).toEqual(['CMD-SHELL', 'rabbitmq-diagnostics -q check_running && rabbitmq-diagnostics -q check_local_alarms']);
+    expect(cs[0].healthcheck.test).toEqual(['CMD-SHELL', 'rabbitmq-diagnostics -q check_virtual_hosts && rabbitmq-diagnostics -q check_local_alarms']);
     // `60s` in the config against `1m0s` in the state replaced every node on every apply.
     expect(cs[0].healthcheck).toEqual(expect.objectContaining({ interval: '5s', timeout: '20s', start_period: '1m0s' }));
     expect(goDuration(90)).toBe('1m30s');

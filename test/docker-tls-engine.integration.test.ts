@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findFreePorts } from '../cli/local';
-import { clusterStatus, importLog, quorumMembers } from '../e2e/cluster';
+import { clusterStatus, importLog, quorumMembers, refusalLog } from '../e2e/cluster';
 import { deploy, engineFileDescriptors, type Deployment } from '../e2e/deploy';
 import { waitFor } from '../e2e/run';
 import { choosePorts, E2E_QUEUE, E2E_SECRET_VARIABLES, e2eSecretEnv, e2eSpecYaml, type E2ePorts } from '../e2e/spec';
@@ -95,7 +95,11 @@ describe('a TLS-only Docker stack applied by Terraform on a real engine', () => 
 
   test('amqplib publishes with confirms over TLS on each node and through HAProxy (passthrough)', async () => {
     for (const port of [...nodePorts(), lbTls.amqps]) {
-      expect(await publishTls(`amqps://localhost:${port}`, ca, password)).toMatch(/^confirmed 20 over TLSv1\.[23]$/);
+      const published = await publishTls(`amqps://localhost:${port}`, ca, password).catch(async (e: Error) => {
+        log(`port ${port}: ${e.message}; the nodes:\n${await refusalLog(d!.docker, d!.nodes)}`);
+        return e.message;
+      });
+      expect(`port ${port}: ${published}`).toMatch(new RegExp(`^port ${port}: confirmed 20 over TLSv1\\.[23]$`));
     }
   }, 120000);
 

@@ -46,7 +46,7 @@ describe('export --format compose', () => {
     expect(node.ports).toEqual(['127.0.0.1:5674:5672/tcp', '127.0.0.1:15674:15672/tcp']); // docker-compose 1.29 keeps the short form
     expect(node.environment).toEqual({ RABBITMQ_NODENAME: 'rabbit@rmq-dev-1' });
     expect(node.ulimits.nofile).toEqual({ soft: 65536, hard: 65536 });
-    expect(node.healthcheck.test[1]).toMatch(/check_running/);
+    expect(node.healthcheck.test[1]).toMatch(/check_virtual_hosts/);
     expect(node.networks).toEqual({ 'rmq-dev-net': { aliases: ['rmq-dev-1'] } });
     expect(Object.keys(seen.services['rmq-dev-lb'].depends_on).sort()).toEqual(['rmq-dev-0', 'rmq-dev-1', 'rmq-dev-2']);
     expect(Object.keys(seen.volumes).sort()).toEqual(['rmq-dev-0-data', 'rmq-dev-1-data', 'rmq-dev-2-data']);
