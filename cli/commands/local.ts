@@ -17,7 +17,7 @@ import { cliVhostProbe, waitForVhosts } from '../local/vhosts-ready';
 import { nodePaths } from '../local/layout';
 import { isHarnessLoadBalancer, loadBalancerLaunch, startLoadBalancer } from '../local/load-balancer-process';
 import { localTlsResult, prepareLocalTls, withFreeTlsLoadBalancerPorts, withLocalTlsPorts, type LocalTlsResult } from '../local/tls-material';
-import { waitForNodes } from '../local/wait';
+import { waitForNodes, type RestartExited } from '../local/wait';
 import { Timeline, type TimelinePhase } from '../local/timeline';
 import { resolveTopology } from '../../spec/topology/resolve';
 import { writeFileAtomically } from '../private/atomic-file';
@@ -121,13 +121,17 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   const credentials = { username: spec.credentials.adminUser, password: secrets.admin_password };
   let lb: LocalUpResult['loadBalancer'];
   const vhostRestarted = (node: string, vhost: string): void => note(`vhost '${vhost}' was still down on ${node} after formation: restarting it there`);
+  const restartExited: RestartExited = (node, why) => {
+    note(`${node.nodeName} ${why}: starting it once more, as a restart policy would (its log: ${nodePaths(dir, node.nodeName).mainLog})`);
+    return restartRabbitNode(dir, launch.nodes.find((n) => n.nodeName === node.nodeName)!);
+  };
   try {
     const topology = resolveTopology(spec.topology);
     const queues = topology.queues.map((q) => ({ vhost: q.vhost, name: q.name }));
     // With TLS the plain management and AMQP listeners may be off: readiness and formation are
     // read with the CLI tools (over the TLS distribution when inter-node TLS is on) instead.
     const ready = plan.tls
-      ? await waitWithCli(state, spec.nodes, queues, timeoutMs, timeline, vhostRestarted)
+      ? await waitWithCli(state, spec.nodes, queues, timeoutMs, timeline, vhostRestarted, restartExited)
       : await waitForCluster(state, {
           credentials,
           queues,
@@ -137,10 +141,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
           definitionsFile: nodePaths(dir, state.nodes[0].nodeName).definitions,
           onReimport: (missing) => note(`queues or bindings missing after formation (${missing}): importing the definitions file again`),
           onVhostRestart: vhostRestarted,
-          restartExited: (node, why) => {
-            note(`${node.nodeName} ${why}: starting it once more, as a restart policy would (its log: ${nodePaths(dir, node.nodeName).mainLog})`);
-            return restartRabbitNode(dir, launch.nodes.find((n) => n.nodeName === node.nodeName)!);
-          },
+          restartExited,
         });
     // Quorum queues declared before the cluster was complete (e.g. by a shovel on the first node)
     // have too few members; add them now that every node runs. Idempotent; the CLI runs only when
@@ -217,9 +218,10 @@ async function waitWithCli(
   timeoutMs: number,
   timeline: Timeline,
   onVhostRestart: (node: string, vhost: string) => void,
+  restartExited: RestartExited,
 ): Promise<{ quorumQueues?: undefined }> {
   const deadline = Date.now() + timeoutMs;
-  await waitForNodes(state, { timeoutMs });
+  await waitForNodes(state, { timeoutMs, restartExited });
   timeline.mark('boot');
   let running: readonly string[] = [];
   while (Date.now() < deadline) {

@@ -26,12 +26,11 @@ import { OperationFailure } from '../private/exit';
 import type { ObservedQuorumQueue } from '../../plan/quorum-members';
 import { nodeLogTail } from './logs';
 import { clientListenerActive, importDefinitions, listBindings, listQueues, quorumQueuesOf, runningNodes, type ManagementCredentials } from './management-api';
-import { isAlive } from './private/proc';
 import { sleep } from './private/run';
 import type { Timeline } from './timeline';
 import type { LocalClusterState, LocalNodeState } from './types';
 import { apiVhostProbe, waitForVhosts } from './vhosts-ready';
-import { LocalNodeStartError } from './wait';
+import { aliveOrRestarted, LocalNodeStartError, type RestartExited } from './wait';
 
 /** Options of `waitForCluster`. */
 export interface WaitForClusterOptions {
@@ -56,12 +55,8 @@ export interface WaitForClusterOptions {
   readonly onVhostRestart?: (node: string, vhost: string) => void;
   /** How long a vhost may be down after formation before it is restarted. @default 10000 */
   readonly vhostGraceMs?: number;
-  /**
-   * Starts a node whose process exited during the boot stage once more (what the restart policy of
-   * a container or a pod does), returning its new state; the wait goes on with it. A second exit
-   * of the same node fails the wait. @default - an exit fails the wait at once
-   */
-  readonly restartExited?: (node: LocalNodeState, why: string) => LocalNodeState;
+  /** Starts a node that exited during the boot stage once more (see `RestartExited`). @default - an exit fails the wait at once */
+  readonly restartExited?: RestartExited;
 }
 
 /** Result of `waitForCluster`. */
@@ -147,19 +142,13 @@ async function waitForBoot(
   deadline: number,
   pollMs: number,
   abort: { failed: boolean },
-  restart?: WaitForClusterOptions['restartExited'],
+  restart: RestartExited | undefined,
 ): Promise<void> {
   let last = 'no answer yet';
-  let restarted = false;
+  const attempt = { restarted: false };
   for (;;) {
     if (abort.failed) return;
-    if (!isAlive(node.pid)) {
-      const why = `exited during boot (pid ${node.pid}${restarted ? ', started twice' : ''})`;
-      if (restart === undefined || restarted) throw new LocalNodeStartError(node.nodeName, why, nodeLogTail(state.dir, node.nodeName, 40));
-      restarted = true;
-      node = restart(node, why);
-      continue;
-    }
+    node = aliveOrRestarted(state.dir, node, restart, attempt);
     const r = await clientListenerActive(node.managementPort, node.amqpPort, creds);
     if (r.ok) return;
     last = r.reason;

@@ -24,6 +24,28 @@ export interface WaitForNodesOptions {
   readonly pollMs?: number;
   /** Log lines per file included in the error. @default 40 */
   readonly logLines?: number;
+  /** Starts a node that exited during boot once more (see `RestartExited`). @default - an exit fails the wait */
+  readonly restartExited?: RestartExited;
+}
+
+/**
+ * Starts a node whose process exited during boot once more (what the restart policy of a container
+ * or a pod does) and returns its new state; the wait goes on with it. A second exit of the same
+ * node fails the wait.
+ */
+export type RestartExited = (node: LocalNodeState, why: string) => LocalNodeState;
+
+/**
+ * The node to go on waiting for: `node` itself while its process lives, else the node started once
+ * more by `restart` (first exit only; `attempt` remembers it).
+ * @throws LocalNodeStartError with the log tail when there is no `restart` or it already ran
+ */
+export function aliveOrRestarted(dir: string, node: LocalNodeState, restart: RestartExited | undefined, attempt: { restarted: boolean }, logLines = 40): LocalNodeState {
+  if (isAlive(node.pid)) return node;
+  const why = `exited during boot (pid ${node.pid}${attempt.restarted ? ', started twice' : ''})`;
+  if (restart === undefined || attempt.restarted) throw new LocalNodeStartError(node.nodeName, why, nodeLogTail(dir, node.nodeName, logLines));
+  attempt.restarted = true;
+  return restart(node, why);
 }
 
 /** A node that exited or did not boot in time; the message includes its log tail. */
@@ -69,9 +91,10 @@ async function waitForNode(
   const fail = (reason: string): LocalNodeStartError =>
     new LocalNodeStartError(node.nodeName, reason, nodeLogTail(state.dir, node.nodeName, options.logLines ?? 40));
   let lastCheck = 'AMQP port not open yet';
+  const attempt = { restarted: false };
   for (;;) {
     if (abort.failed) return;
-    if (!isAlive(node.pid)) throw fail(`exited during boot (pid ${node.pid})`);
+    node = aliveOrRestarted(state.dir, node, options.restartExited, attempt, options.logLines);
     if (await isPortOpen(node.amqpPort)) {
       const remaining = Math.max(1000, deadline - Date.now());
       const result = await runRabbitCli(state, node.nodeName, ['-q', 'check_running'], {
