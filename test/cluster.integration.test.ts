@@ -5,6 +5,7 @@
  * the per-object metrics job on (it changes only the Prometheus files, not the nodes), so the
  * operations checks (test/helpers/operations-checks.ts) run on the same cluster: one boot for both.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +22,8 @@ import { nodePaths } from '../cli/local/layout';
 import { harnessListeningSockets, harnessPids, isLoopbackAddress } from '../cli/local/sockets';
 import { isAlive as isProcessAlive, signal } from '../cli/local/private/proc';
 import { restartRabbitNode } from '../cli/local/start';
+import { RABBITMQ_BIN_DIR, rabbitNodeEnv } from '../cli/local/rabbit-env';
+import { vhostRepairLine } from '../rabbitmq/definitions/complete-import';
 
 const cli = (args: string[]) => runCli(args, { timeoutMs: 180000 });
 
@@ -201,6 +204,24 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     expect(restarts).toEqual([`${vhost} on ${node}`]);
     expect((await runRabbitCli(state, node, ['-q', 'check_virtual_hosts'], { tool: 'rabbitmq-diagnostics' })).code).toBe(0);
     expect((await runRabbitCli(state, node, ['delete_vhost', vhost])).code).toBe(0);
+  }, 120000);
+
+  // The containers' vhost step (rabbitmq/definitions/complete-import.ts) on a real node: a vhost
+  // that does not run on it is started there; one check, no pause.
+  test("a vhost left down on one node is started there by the containers' shell step (vhostRepairLine)", async () => {
+    const state = readState(dir)!;
+    const node = state.nodes[1];
+    const vhost = 'fault-sh';
+    expect((await runRabbitCli(state, node.nodeName, ['add_vhost', vhost])).code).toBe(0);
+    const stop = await runRabbitCli(state, node.nodeName, ['eval', `rabbit_vhost_sup_sup:stop_and_delete_vhost(<<"${vhost}">>).`]);
+    expect(stop.stdout.trim()).toBe('ok');
+    const env = rabbitNodeEnv({ dir: state.dir, nodeName: node.nodeName, paths: nodePaths(state.dir, node.nodeName), distPort: node.distPort, epmdPort: state.epmd.port });
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('/bin/sh', ['-c', vhostRepairLine(1, 0)], { env: { ...env, PATH: `${RABBITMQ_BIN_DIR}:${env.PATH}` }, timeout: 90000 }, (e, stdout) => (e ? reject(e) : resolve(stdout))),
+    );
+    expect(out.trim()).toBe(`rmq-ha: vhost ${vhost} did not run on this node with the cluster whole: restarted it`);
+    expect((await runRabbitCli(state, node.nodeName, ['-q', 'check_virtual_hosts'], { tool: 'rabbitmq-diagnostics' })).code).toBe(0);
+    expect((await runRabbitCli(state, node.nodeName, ['delete_vhost', vhost])).code).toBe(0);
   }, 120000);
 
   // What local up does when a node's boot fails (cli/local/cluster-ready.ts, restartExited): the

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { completeImportLine, quorumGrowLine } from '../rabbitmq/definitions/complete-import';
+import { completeImportLine, quorumGrowLine, vhostRepairLine } from '../rabbitmq/definitions/complete-import';
 import { kubernetesAddresses, dockerAddresses, localAddresses } from '../plan/addresses';
 import { secretsIn } from '../plan/files';
 import { buildPlan } from '../plan/plan';
@@ -332,5 +332,42 @@ describe("the containers' membership step (rabbitmq/definitions/complete-import.
   test('without quorum queues there is no membership step; with them a node-name rule is required', () => {
     expect(completeImportLine({ definitionsPath: '/d', dataDir: '/v', nodes: 3 })).not.toContain('grow');
     expect(() => completeImportLine({ definitionsPath: '/d', dataDir: '/v', nodes: 3, quorumQueues: [{ vhost: '/', name: 'q', size: 3, groupSize: 3 }] })).toThrow(/needs nodeNameOf/);
+  });
+});
+
+describe("the containers' vhost step (rabbitmq/definitions/complete-import.ts vhostRepairLine)", () => {
+  test('runs once the cluster is whole, before the import, and parses as sh', () => {
+    const line = completeImportLine({ definitionsPath: '/d', dataDir: '/v', nodes: 3 });
+    expect(line.indexOf('vhosts() {')).toBeGreaterThan(line.indexOf('await_online_nodes'));
+    expect(line.indexOf('vhosts() {')).toBeLessThan(line.indexOf('import_definitions "$defs"'));
+    const parsed = spawnSync('/bin/sh', ['-n', '-c', line], { encoding: 'utf8' });
+    expect({ code: parsed.status, stderr: parsed.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  // The CLI here is a script answering as 3.10.8's does; the step on real nodes runs in cluster.integration.
+  test.each([
+    ['every vhost runs: nothing is restarted', `echo 'Node rabbit@rmq-1 reported all vhosts as running'; exit 0`, '', []],
+    [
+      'two vhosts stay down through every check: each is restarted, once',
+      `printf 'Some virtual hosts on node rabbit@rmq-1 are down:\\n/\\nshop orders\\n'; exit 69`,
+      'rmq-ha: vhost / did not run on this node with the cluster whole: restarted it\nrmq-ha: vhost shop orders did not run on this node with the cluster whole: restarted it',
+      ['restart_vhost -p /', 'restart_vhost -p shop orders'],
+    ],
+    ['the check fails for another reason: logged, nothing restarted', `echo 'Error: unable to perform an operation on node'; exit 69`, 'rmq-ha: rabbitmq-diagnostics check_virtual_hosts failed: Error: unable to perform an operation on node', []],
+  ] as const)('%s', (_title, diagnostics, expected, restarts) => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-ha-vhosts-'));
+    try {
+      const calls = path.join(bin, 'calls');
+      fs.writeFileSync(path.join(bin, 'rabbitmq-diagnostics'), `#!/bin/sh\necho "diagnostics $*" >> ${calls}\n${diagnostics}\n`, { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, 'rabbitmqctl'), `#!/bin/sh\nshift; echo "$*" >> ${calls}\n`, { mode: 0o755 });
+      const r = spawnSync('/bin/sh', ['-c', vhostRepairLine(2, 0)], { encoding: 'utf8', timeout: 30000, env: { PATH: `${bin}:/usr/bin:/bin` } });
+      expect(r.stdout.trim()).toBe(expected);
+      const seen = fs.readFileSync(calls, 'utf8').trim().split('\n');
+      expect(seen.filter((c) => c.startsWith('restart_vhost'))).toEqual(restarts);
+      // A passing check is asked once; a failing one as often as told (2 here) before acting.
+      expect(seen.filter((c) => c.startsWith('diagnostics'))).toHaveLength(restarts.length === 0 && expected === '' ? 1 : 2);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
   });
 });

@@ -38,6 +38,12 @@ export const ADD_MEMBER_ATTEMPTS = 10;
 /** Seconds `await_online_nodes` waits for the whole cluster before giving up: 30 minutes. */
 export const WHOLE_CLUSTER_TIMEOUT_SECONDS = 1800;
 
+/** Checks of the node's virtual hosts (`VHOST_PAUSE_SECONDS` apart) before the down ones are restarted. */
+export const VHOST_CHECKS = 3;
+
+/** Seconds between two of those checks: a vhost another node has just declared may be starting. */
+export const VHOST_PAUSE_SECONDS = 10;
+
 /** What the background import needs to know. */
 export interface CompleteImportOptions {
   /** Absolute path of definitions.json inside the node. */
@@ -69,6 +75,30 @@ export interface CompleteImportOptions {
  */
 export function quorumGrowLine(nodes: number, queues: readonly QuorumTarget[], nodeNameOf: (indexVar: string) => string): string {
   return [`n=${nodes}`, ...growLines(queues, nodeNameOf)].join('; ');
+}
+
+/**
+ * Shell that starts, on this node, every virtual host that does not run here once the cluster is
+ * whole. A vhost declared while the cluster forms (by the boot-time import of definitions) starts
+ * on the nodes that run at that moment only; a node still booting never starts it, and RabbitMQ
+ * before 3.13 does not reconcile it later (rabbitmq-server#11363 added a timer for that). Seen with
+ * 3.10.8 in 1 of 4 `local up` runs on this machine (2026-12-04): rmq-dev-2 reported "Server startup
+ * complete" at 20:31:44 and its vhost '/' started only when local up restarted it 56 s later;
+ * clients of such a node are refused at `connection.open`. `check_virtual_hosts` prints "Some
+ * virtual hosts on node N are down:" and then one name per line; each is restarted with
+ * `rabbitmqctl restart_vhost` (a vhost that runs is never restarted: that would close its
+ * connections). Exported so that a test can run it on real nodes.
+ */
+export function vhostRepairLine(checks = VHOST_CHECKS, pauseSeconds = VHOST_PAUSE_SECONDS): string {
+  return [
+    `vhosts() { a=0; while :; do a=$((a+1))`,
+    `out=$(rabbitmq-diagnostics -q check_virtual_hosts 2>&1) && return 0`,
+    `[ "$a" -ge ${checks} ] && break; sleep ${pauseSeconds}; done`,
+    `down=$(printf '%s\\n' "$out" | awk 'f && NF { print } /are down:/ { f = 1 }')`,
+    `[ -n "$down" ] || { echo "rmq-ha: rabbitmq-diagnostics check_virtual_hosts failed: $out"; return 0; }`,
+    `printf '%s\\n' "$down" | while read -r v; do if r=$(rabbitmqctl -q restart_vhost -p "$v" 2>&1); then echo "rmq-ha: vhost $v did not run on this node with the cluster whole: restarted it"; else echo "rmq-ha: rabbitmqctl restart_vhost -p $v failed: $r"; fi`,
+    `done; }; vhosts`,
+  ].join('; ');
 }
 
 /** A shell word holding `text` literally. */
@@ -130,6 +160,7 @@ export function completeImportLine(o: CompleteImportOptions): string {
     `i=0`,
     `until rabbitmqctl -q await_startup >/dev/null 2>&1; do i=$((i+1)); if [ $i -ge ${STARTUP_ATTEMPTS} ]; then echo "rmq-ha: the node did not start within ${(STARTUP_ATTEMPTS * 5) / 60} minutes; definitions not imported"; exit 1; fi; sleep 5; done`,
     `if ! rabbitmqctl -q await_online_nodes "$n" --timeout ${WHOLE_CLUSTER_TIMEOUT_SECONDS} >/dev/null 2>&1; then echo "rmq-ha: fewer than $n nodes ran within ${WHOLE_CLUSTER_TIMEOUT_SECONDS / 60} minutes; queues and bindings of $defs not imported (run rabbitmqctl import_definitions $defs once the cluster is whole)"; exit 1; fi`,
+    vhostRepairLine(),
     `if out=$(rabbitmqctl -q import_definitions "$defs" 2>&1); then echo "$sum" > "$mark"; echo "rmq-ha: definitions imported with all $n nodes running"; else echo "rmq-ha: rabbitmqctl import_definitions $defs failed: $out"; exit 1; fi`,
     ...growLines(o.quorumQueues ?? [], o.nodeNameOf ?? missingNodeNames),
   ].join('; ');
