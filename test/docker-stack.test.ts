@@ -100,6 +100,9 @@ describe('Docker stack: what matters', () => {
       expect(line).toContain("defs='/etc/rabbitmq/definitions.json'");
       expect(line).toContain("mark='/var/lib/rabbitmq/.rmq-ha-definitions.sha256'");
       expect(line).toContain('import_definitions "$defs"');
+      // A vhost that does not run on the node once the cluster is whole is started there, before the import.
+      expect(line).toContain('out=$(rabbitmq-diagnostics -q check_virtual_hosts 2>&1) && return 0');
+      expect(line!.indexOf('restart_vhost -p "$v"')).toBeLessThan(line!.indexOf('import_definitions "$defs"'));
       expect(start.indexOf(line!)).toBeLessThan(start.indexOf('exec docker-entrypoint.sh'));
       // No quorum queue in this spec: no membership step.
       expect(line).not.toContain('grow');

@@ -79,6 +79,9 @@ describe('Kubernetes stack: the pods', () => {
     expect(line).toContain('await_online_nodes "$n" --timeout 1800');
     expect(line).toContain("mark='/var/lib/rabbitmq/mnesia/.rmq-ha-definitions.sha256'");
     expect(line).toContain('import_definitions "$defs"');
+    // A vhost that does not run on the node once the cluster is whole is started there, before the import.
+    expect(line).toContain('out=$(rabbitmq-diagnostics -q check_virtual_hosts 2>&1) && return 0');
+    expect(line!.indexOf('restart_vhost -p "$v"')).toBeLessThan(line!.indexOf('import_definitions "$defs"'));
     // prod declares no quorum queue: no membership step.
     expect(line).not.toContain('grow');
     // With one, each pod joins it when it was declared short; peers named as RABBITMQ_NODENAME names them.
