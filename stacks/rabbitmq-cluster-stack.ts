@@ -27,6 +27,9 @@ export interface RabbitMqClusterStackProps {
   readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
+/** The Terraform versions every stack accepts (`terraform.required_version`). */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.4.0';
+
 /**
  * One environment: a Terraform stack that deploys a whole RabbitMQ cluster on the spec's target.
  * Also usable from a user's own cdktf `main.ts`.
@@ -41,6 +44,9 @@ export class RabbitMqClusterStack extends TerraformStack {
     this.plan = buildPlan(this.spec);
     const state = props.statePath !== undefined && this.spec.state.backend === 'local' ? { ...this.spec.state, path: props.statePath } : this.spec.state;
     placeBackend(this, state, `stack ${id}`, props.environment ?? process.env);
+    // terraform_data (the secret fingerprints) needs Terraform 1.4; Terraform checks this where it
+    // runs, instead of a `terraform version` at synth (constructs/secrets/terraform-data.ts).
+    this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
     // hashicorp/random only when a secret is generated: a stack whose secrets all come from
     // variables needs no provider beyond its target's.
     if (this.plan.secrets.some((s) => 'generate' in s.source)) new RandomProvider(this, 'random');

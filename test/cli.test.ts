@@ -39,6 +39,20 @@ describe('rmq-ha CLI', () => {
     expect(manifest.stacks.dev.synthesizedStackPath).toBe('stacks/dev/cdk.tf.json');
   });
 
+  // A pipeline stage may synthesize where Terraform is not installed: cdktf's DataResource ran
+  // `terraform version` at synth and failed there with a stack trace (constructs/secrets/terraform-data.ts).
+  test('synth needs no terraform on PATH; the stack asks Terraform for its version instead (required_version)', () => {
+    const out = path.join(tmp, 'no-terraform');
+    const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    const r = runCli(['synth', '--env', 'dev', '--out', out], { env: { PATH: bin } });
+    expect(spawnSync('/bin/sh', ['-c', 'command -v terraform'], { env: { PATH: bin } }).status).toBe(127);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const json = JSON.parse(fs.readFileSync(path.join(out, 'stacks/dev/cdk.tf.json'), 'utf8'));
+    expect(json.terraform.required_version).toBe('>= 1.4.0');
+    expect(Object.keys(json.resource.terraform_data).sort()).toEqual(['admin_password_fingerprint', 'erlang_cookie_fingerprint']);
+  });
+
   test('re-synthesis keeps everything Terraform and the operator put in a stack folder', () => {
     const out = path.join(tmp, 'keep');
     expect(run(['synth', '--env', 'dev', '--out', out]).code).toBe(0);

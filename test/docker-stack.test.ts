@@ -59,6 +59,12 @@ describe('Docker stack: what matters', () => {
     expect(tf.required_providers.docker).toEqual({ source: 'kreuzwerker/docker', version: DOCKER_PROVIDER_VERSION });
   });
 
+  test('required_version: Terraform 1.4 or later (terraform_data keeps the secret fingerprints)', () => {
+    const tf = (s as unknown as { terraform: { required_version: string } }).terraform;
+    expect(tf.required_version).toBe('>= 1.4.0');
+    expect(Object.keys((s as unknown as { resource: { terraform_data: object } }).resource.terraform_data).sort()).toEqual(['admin_password_fingerprint', 'erlang_cookie_fingerprint']);
+  });
+
   test('one container and one volume per node, one network, pinned image', () => {
     expect(cs).toHaveLength(3);
     expect(Object.keys(s.resource.docker_volume)).toEqual(['node_0', 'node_1', 'node_2']);

@@ -1,6 +1,7 @@
-import { DataResource, Fn, Op, type Precondition } from 'cdktf';
+import { Fn, Op, type Precondition } from 'cdktf';
 import { Construct } from 'constructs';
 import type { SecretName } from '../../plan/files';
+import { TerraformData } from './terraform-data';
 
 /** Props of SecretGuards. */
 export interface SecretGuardsProps {
@@ -27,14 +28,14 @@ export function fingerprintAddress(name: SecretName): string {
  * prints the whole procedure.
  */
 export class SecretGuards extends Construct {
-  private readonly fingerprints = new Map<SecretName, DataResource>();
+  private readonly fingerprints = new Map<SecretName, TerraformData>();
   private readonly secretToken: (name: SecretName) => string;
 
   constructor(scope: Construct, id: string, props: SecretGuardsProps) {
     super(scope, id);
     this.secretToken = props.secretToken;
     for (const name of props.names) {
-      const fp = new DataResource(this, name, {
+      const fp = new TerraformData(this, name, {
         input: { sha256: Fn.sha256(props.secretToken(name)) },
         lifecycle: { ignoreChanges: ['input'] },
       });
