@@ -26,7 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { findFreePorts } from '../cli/local';
+import { findFreePorts } from '../local';
 import { hardNofileOf } from '../cli/private/host-limits';
 import { clusterStatus, listQueues, waitFormed, waitHealthy } from '../e2e/cluster';
 import { DockerCli } from '../e2e/docker';

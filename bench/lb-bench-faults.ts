@@ -1,6 +1,6 @@
 /** Fault rounds of the load balancer benchmark: a publisher per proxy on the victim node, the fault, the recovery. */
-import type { LocalNodeState } from '../cli/local';
-import { signal } from '../cli/local/private/proc';
+import type { LocalNodeState } from '../local';
+import { signal } from '../local/private/proc';
 import { amqpHandshake, FailoverPublisher, nodeOfConnection, type AmqpTarget, type ManagementTarget } from './lb-client';
 import { HANDSHAKE_TIMEOUT_MS, HANG_DEADLINE_MS, KILL_DEADLINE_MS, log, NEW_CONNECTIONS, QUEUE, type ConfigName, type LbBenchRow } from './lb-bench-settings';
 

@@ -1,7 +1,7 @@
 /** The seed chapter's load balancer configs (bench/fixtures/seed-*), filled in for the benchmark's nodes and ports. */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { LoadBalancerLaunch, LocalNodeState } from '../cli/local';
+import type { LoadBalancerLaunch, LocalNodeState } from '../local';
 
 /** bench/fixtures, from the sources (ts-node) or from dist/bench (npm run bench). */
 export function fixturesDir(): string {

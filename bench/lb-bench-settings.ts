@@ -3,7 +3,7 @@
  * under test, the fault and throughput parameters, the configurations compared, and the row
  * each configuration fills in.
  */
-import { checkInstalled } from '../cli/local/install';
+import { checkInstalled } from '../local/install';
 
 export const HEARTBEAT_S = 5;
 /** Proxy idle timeout of the rmq-ha configs: 2 × heartbeat, the smallest recommended value. */

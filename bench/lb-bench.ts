@@ -39,9 +39,9 @@ import {
   type LoadBalancerLaunch,
   type LocalClusterState,
   type LocalNodeState,
-} from '../cli/local';
-import { launchFromPlan, localPlan, localPorts, localSecrets } from '../cli/local/plan-launch';
-import { signal } from '../cli/local/private/proc';
+} from '../local';
+import { launchFromPlan, localPlan, localPorts, localSecrets } from '../local/plan-launch';
+import { signal } from '../local/private/proc';
 import { planLoadBalancer } from '../plan/load-balancer-plan';
 import type { ClusterSpecInput } from '../spec/cluster';
 import { parseClusterSpec } from '../spec/parse';

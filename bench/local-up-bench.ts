@@ -16,10 +16,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { amqpProbe } from '../cli/local/amqp-probe';
-import { checkInstalled, findFreePorts, startRabbitNodes, stopNodes } from '../cli/local';
-import { sleep } from '../cli/local/private/run';
-import type { TimelinePhase } from '../cli/local/timeline';
+import { amqpProbe } from '../local/amqp-probe';
+import { checkInstalled, findFreePorts, startRabbitNodes, stopNodes } from '../local';
+import { sleep } from '../local/private/run';
+import type { TimelinePhase } from '../local/timeline';
 
 const log = (text: string): void => {
   process.stderr.write(`[up-bench] ${text}\n`);

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
-import { findFreePorts, isPortOpen } from '../cli/local';
-import { searchRange } from '../cli/local/ports';
+import { findFreePorts, isPortOpen } from '../local';
+import { searchRange } from '../local/ports';
 import type { StandinImages } from '../images';
 
 /** Ports the stack publishes on 127.0.0.1. */

@@ -11,18 +11,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as amqp from 'amqplib';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { clusterStatus, runRabbitCli } from '../cli/local/ctl';
-import { apiVhostProbe, cliVhostProbe, waitForVhosts } from '../cli/local/vhosts-ready';
+import { clusterStatus, runRabbitCli } from '../local/ctl';
+import { apiVhostProbe, cliVhostProbe, waitForVhosts } from '../local/vhosts-ready';
 import { ROOT, runCli } from './helpers/cli';
 import { operationsChecks } from './helpers/operations-checks';
-import { readState } from '../cli/local/state';
-import { waitForCluster } from '../cli/local/cluster-ready';
-import { clientListenerActive } from '../cli/local/management-api';
-import { nodePaths } from '../cli/local/layout';
-import { harnessListeningSockets, harnessPids, isLoopbackAddress } from '../cli/local/sockets';
-import { isAlive as isProcessAlive, signal } from '../cli/local/private/proc';
-import { restartRabbitNode } from '../cli/local/start';
-import { RABBITMQ_BIN_DIR, rabbitNodeEnv } from '../cli/local/rabbit-env';
+import { readState } from '../local/state';
+import { waitForCluster } from '../local/cluster-ready';
+import { clientListenerActive } from '../local/management-api';
+import { nodePaths } from '../local/layout';
+import { harnessListeningSockets, harnessPids, isLoopbackAddress } from '../local/sockets';
+import { isAlive as isProcessAlive, signal } from '../local/private/proc';
+import { restartRabbitNode } from '../local/start';
+import { RABBITMQ_BIN_DIR, rabbitNodeEnv } from '../local/rabbit-env';
 import { vhostRepairLine } from '../rabbitmq/definitions/complete-import';
 
 const cli = (args: string[]) => runCli(args, { timeoutMs: 180000 });
@@ -76,7 +76,7 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     // over 30 s together (jest's default bound).
   }, 100000);
 
-  // What local up's boot stage waits for (cli/local/cluster-ready.ts): the answering node's own
+  // What local up's boot stage waits for (local/cluster-ready.ts): the answering node's own
   // client listener, so a node's API says nothing of another node's port.
   test("each node's management API reports its own AMQP listener active, and not another node's", async () => {
     const state = readState(dir)!;
@@ -224,7 +224,7 @@ describe('dev environment on 3 real RabbitMQ nodes (rmq-ha local)', () => {
     expect((await runRabbitCli(state, node.nodeName, ['delete_vhost', vhost])).code).toBe(0);
   }, 120000);
 
-  // What local up does when a node's boot fails (cli/local/cluster-ready.ts, restartExited): the
+  // What local up does when a node's boot fails (local/cluster-ready.ts, restartExited): the
   // node killed here is seen as exited by the boot stage, started once more, and the wait goes on
   // to a whole cluster with the spec's queues.
   test('a node that exits during the boot stage is started once more from its own files, and the cluster is whole again', async () => {

@@ -8,8 +8,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { rabbitmqctl, findFreePorts, startRabbitNodes, stopNodes, waitForNodes } from '../cli/local';
-import { launchFromPlan, localPlan, localSecrets } from '../cli/local/plan-launch';
+import { rabbitmqctl, findFreePorts, startRabbitNodes, stopNodes, waitForNodes } from '../local';
+import { launchFromPlan, localPlan, localSecrets } from '../local/plan-launch';
 import { buildPlan } from '../plan/plan';
 import { parseConf } from '../rabbitmq/rabbitmq-conf';
 import { parseClusterSpec } from '../spec/parse';

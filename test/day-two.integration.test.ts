@@ -11,14 +11,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { findFreePorts, nodePaths, RABBITMQ_BIN_DIR, rabbitNodeEnv, rabbitmqctl, readState, startRabbitNodes, stopNodes, waitForNodes } from '../cli/local';
-import { launchFromPlan, localPlan } from '../cli/local/plan-launch';
+import { findFreePorts, nodePaths, RABBITMQ_BIN_DIR, rabbitNodeEnv, rabbitmqctl, readState, startRabbitNodes, stopNodes, waitForNodes } from '../local';
+import { launchFromPlan, localPlan } from '../local/plan-launch';
 import { preStopBudget, preStopCommand } from '../constructs/kubernetes/private/policies';
 import { completeImportLine, IMPORT_MARKER } from '../rabbitmq/definitions/complete-import';
 import { createHash } from 'node:crypto';
 import { parseClusterSpec } from '../spec/parse';
 import { parseVersion } from '../spec/version';
-import type { LocalClusterState } from '../cli/local';
+import type { LocalClusterState } from '../local';
 
 const VERSION = parseVersion('3.10.8')!;
 const COOKIE = 'COOKIErotationTEST0123456789abcd';

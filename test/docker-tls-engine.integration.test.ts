@@ -10,7 +10,7 @@ import * as amqp from 'amqplib';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findFreePorts } from '../cli/local';
+import { findFreePorts } from '../local';
 import { clusterStatus, importLog, quorumMembers, refusalLog } from '../e2e/cluster';
 import { deploy, engineFileDescriptors, type Deployment } from '../e2e/deploy';
 import { waitFor } from '../e2e/run';

@@ -4,7 +4,7 @@
  * trace, and only a defect of the toolkit itself prints "internal error" with the stack.
  */
 import { EXIT, OperationFailure, UsageError, runCommand } from '../cli/private/exit';
-import { LocalNodeStartError } from '../cli/local/wait';
+import { LocalNodeStartError } from '../local/wait';
 
 async function outcome(error: Error): Promise<{ code: number | undefined; stderr: string }> {
   const chunks: string[] = [];

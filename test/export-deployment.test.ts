@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml, parseAllDocuments, stringify as stringifyYaml } from 'yaml';
-import { createLocalCa, issueLocalCertificate } from '../cli/local/tls-certs';
+import { createLocalCa, issueLocalCertificate } from '../local/tls-certs';
 import { stackToManifests } from '../constructs/kubernetes/manifests';
 import { runCli } from './helpers/cli';
 import { kubernetesValidateCli, runKubernetesValidate } from './helpers/kubernetes-openapi';

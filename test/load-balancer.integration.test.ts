@@ -50,10 +50,10 @@ import {
   type LoadBalancerLaunch,
   type LocalClusterState,
   type LocalNodeState,
-} from '../cli/local';
-import { waitForCluster } from '../cli/local/cluster-ready';
-import { launchFromPlan, localPlan, localPorts, localSecrets, type LocalSecrets } from '../cli/local/plan-launch';
-import { isAlive, signal } from '../cli/local/private/proc';
+} from '../local';
+import { waitForCluster } from '../local/cluster-ready';
+import { launchFromPlan, localPlan, localPorts, localSecrets, type LocalSecrets } from '../local/plan-launch';
+import { isAlive, signal } from '../local/private/proc';
 import type { ClusterPlan } from '../plan/plan';
 import { parseClusterSpec } from '../spec/parse';
 import { parseVersion } from '../spec/version';

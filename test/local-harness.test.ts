@@ -16,7 +16,7 @@ import {
   startRabbitNodes,
   stopNodes,
   waitForNodes,
-} from '../cli/local';
+} from '../local';
 
 // npm test installs rabbitmq-server or fails; without it these tests fail, never skip.
 const describeWithRabbit = describe;

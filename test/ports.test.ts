@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ephemeralRange, findFreePorts, PORT_RANGE_ENV, searchRange } from '../cli/local/ports';
+import { ephemeralRange, findFreePorts, PORT_RANGE_ENV, searchRange } from '../local/ports';
 
 describe('the search range (RMQ_HA_PORT_RANGE: one share per test lane)', () => {
   test('unset: 20000 up to the ephemeral range; set: LOW-HIGH inclusive', () => {

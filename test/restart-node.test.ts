@@ -9,10 +9,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { restartRabbitNode } from '../cli/local/start';
-import { aliveOrRestarted, LocalNodeStartError } from '../cli/local/wait';
-import { writeState } from '../cli/local/state';
-import type { LocalNodeLaunch, LocalNodeState } from '../cli/local/types';
+import { restartRabbitNode } from '../local/start';
+import { aliveOrRestarted, LocalNodeStartError } from '../local/wait';
+import { writeState } from '../local/state';
+import type { LocalNodeLaunch, LocalNodeState } from '../local/types';
 
 describe('restartRabbitNode refuses', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rmq-ha-restart-'));

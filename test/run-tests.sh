@@ -101,7 +101,7 @@ if [ $# -gt 0 ] || [ "${RMQ_HA_TEST_LANES:-2}" != 2 ] || [ ${#engine_suites[@]} 
 else
   rm -f "$results.engine" "$results.engine.log"
   # Each lane picks its loopback ports from its own half of 20000 up to the ephemeral range
-  # (cli/local/ports.ts RMQ_HA_PORT_RANGE): a port one lane picked is bound seconds later, when the
+  # (local/ports.ts RMQ_HA_PORT_RANGE): a port one lane picked is bound seconds later, when the
   # node gets that far in its boot, and the other lane could pick it meanwhile (.ci/run at
   # 203b016: a topology node's Prometheus listener failed with eaddrinuse).
   ephemeral_low="$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 49152)"

@@ -15,7 +15,7 @@ import { TLS_DEFAULTS_RULES } from '../rabbitmq/tls-defaults';
 import { parseClusterSpec } from '../spec/parse';
 import { loadSpecFile } from '../spec/load';
 import { SpecError } from '../spec/errors';
-import { createLocalCa, issueLocalCertificate, placeTlsFiles } from '../cli/local/tls-certs';
+import { createLocalCa, issueLocalCertificate, placeTlsFiles } from '../local/tls-certs';
 import { runCli } from './helpers/cli';
 import { installedSchemaKeyPatterns, parseWithCuttlefish } from './helpers/cuttlefish';
 import { confOf, planFor } from './helpers/specs';

@@ -13,11 +13,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as amqp from 'amqplib';
-import { clusterStatus, runRabbitCli } from '../cli/local/ctl';
-import { findFreePort } from '../cli/local/ports';
-import { harnessListeningSockets, isLoopbackAddress, listeningSockets } from '../cli/local/sockets';
-import { readState } from '../cli/local/state';
-import { createLocalCa, issueLocalCertificate } from '../cli/local/tls-certs';
+import { clusterStatus, runRabbitCli } from '../local/ctl';
+import { findFreePort } from '../local/ports';
+import { harnessListeningSockets, isLoopbackAddress, listeningSockets } from '../local/sockets';
+import { readState } from '../local/state';
+import { createLocalCa, issueLocalCertificate } from '../local/tls-certs';
 import { runCli } from './helpers/cli';
 import { publishTls, sClient } from './helpers/tls-clients';
 

@@ -22,9 +22,9 @@ import {
   stopNodes,
   waitForNodes,
   type LocalClusterState,
-} from '../cli/local';
-import { waitForCluster } from '../cli/local/cluster-ready';
-import { launchFromPlan } from '../cli/local/plan-launch';
+} from '../local';
+import { waitForCluster } from '../local/cluster-ready';
+import { launchFromPlan } from '../local/plan-launch';
 import { localAddresses, type LocalNodePorts } from '../plan/addresses';
 import { nodeHostName } from '../plan/names';
 import { buildPlan, type ClusterPlan } from '../plan/plan';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildPlan } from '../../plan/plan';
-import { processLiveness, readState } from '../local/state';
+import { processLiveness, readState } from '../../local/state';
 import { writeFileAtomically } from '../private/atomic-file';
 import { UsageError } from '../private/exit';
 import { selectOne, type SelectOptions } from '../private/select';

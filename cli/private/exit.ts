@@ -14,20 +14,8 @@ export class UsageError extends InputError {
   }
 }
 
-/**
- * A command that could not do its work on this machine (a node that did not boot, a cluster that
- * did not form): a plain message, exit code 2, no stack trace, since nothing in the toolkit broke.
- */
-export class OperationFailure extends Error {
-  readonly operationFailure = true;
-  constructor(message: string) {
-    super(message);
-    this.name = 'OperationFailure';
-  }
-  static isOperationFailure(e: unknown): e is OperationFailure {
-    return e instanceof Error && (e as { operationFailure?: unknown }).operationFailure === true;
-  }
-}
+export { OperationFailure } from '../../local/failure';
+import { OperationFailure } from '../../local/failure';
 
 /** Runs a command body and maps its failure to the exit code and a message on stderr. */
 export async function runCommand(body: () => Promise<void> | void): Promise<void> {

@@ -22,8 +22,8 @@
  *    file is imported once more through the API (idempotent: only what is missing is declared).
  */
 import * as fs from 'node:fs';
-import { OperationFailure } from '../private/exit';
-import type { ObservedQuorumQueue } from '../../plan/quorum-members';
+import { OperationFailure } from './failure';
+import type { ObservedQuorumQueue } from '../plan/quorum-members';
 import { nodeLogTail } from './logs';
 import { clientListenerActive, importDefinitions, listBindings, listQueues, quorumQueuesOf, runningNodes, type ManagementCredentials } from './management-api';
 import { sleep } from './private/run';

@@ -4,7 +4,7 @@
  * machine), an HTTP request costs milliseconds. Used by `local up` to wait for boot, formation and
  * definitions. Every request is bounded; none is retried here (callers poll).
  */
-import type { ObservedQuorumQueue } from '../../plan/quorum-members';
+import type { ObservedQuorumQueue } from '../plan/quorum-members';
 import { LOOPBACK } from './rabbit-env';
 
 /** Credentials of the management API (the spec's admin user). */

@@ -20,8 +20,8 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { resolveSecrets } from '../../plan/files';
-import type { LoadBalancerPlan } from '../../plan/load-balancer-plan';
+import { resolveSecrets } from '../plan/files';
+import type { LoadBalancerPlan } from '../plan/load-balancer-plan';
 import { tailFile } from './logs';
 import type { LocalSecrets } from './plan-launch';
 import { isPortOpen } from './ports';

@@ -3,13 +3,13 @@
  * from the Docker/Kubernetes files), resolves its secrets locally and builds the launch.
  */
 import * as crypto from 'node:crypto';
-import { localAddresses, type LocalNodePorts } from '../../plan/addresses';
-import { resolveSecrets } from '../../plan/files';
-import { buildPlan, type ClusterPlan } from '../../plan/plan';
-import { isSafeSecretValue, secretValueRule } from '../../plan/secret-values';
-import type { ClusterSpec } from '../../spec/cluster';
-import type { RabbitVersion } from '../../spec/version';
-import { nodeErlArgs } from '../../plan/tls-files';
+import { localAddresses, type LocalNodePorts } from '../plan/addresses';
+import { resolveSecrets } from '../plan/files';
+import { buildPlan, type ClusterPlan } from '../plan/plan';
+import { isSafeSecretValue, secretValueRule } from '../plan/secret-values';
+import type { ClusterSpec } from '../spec/cluster';
+import type { RabbitVersion } from '../spec/version';
+import { nodeErlArgs } from '../plan/tls-files';
 import { findFreePorts } from './ports';
 import type { LocalClusterLaunch } from './types';
 

@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LocalNodePorts } from '../../plan/addresses';
-import type { ClusterPlan } from '../../plan/plan';
-import type { ClusterSpec } from '../../spec/cluster';
+import type { LocalNodePorts } from '../plan/addresses';
+import type { ClusterPlan } from '../plan/plan';
+import type { ClusterSpec } from '../spec/cluster';
 import { findFreePorts } from './ports';
 import { createLocalCa, issueLocalCertificate, placeTlsFiles } from './tls-certs';
 

@@ -13,7 +13,7 @@
  * `POST /api/vhosts/<v>/start/<node>`, milliseconds) and, where the plain management listener is
  * off (TLS), the CLI (`rabbitmq-diagnostics check_virtual_hosts`, `rabbitmqctl restart_vhost`).
  */
-import { OperationFailure } from '../private/exit';
+import { OperationFailure } from './failure';
 import { runRabbitCli } from './ctl';
 import { managementGet, managementPost, type ManagementCredentials } from './management-api';
 import { sleep } from './private/run';

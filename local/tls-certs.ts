@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CertificateNames } from '../../plan/tls';
+import type { CertificateNames } from '../plan/tls';
 
 /** A CA on disk. */
 export interface LocalCa {

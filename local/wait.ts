@@ -8,7 +8,7 @@
  * boot including plugins has completed. Polling with the CLI from the start would start an
  * Erlang VM per poll, which competes with the booting nodes for the CPU.
  */
-import { OperationFailure } from '../private/exit';
+import { OperationFailure } from './failure';
 import { runRabbitCli } from './ctl';
 import { nodeLogTail } from './logs';
 import { isPortOpen } from './ports';
