@@ -36,9 +36,9 @@ import { aliveOrRestarted, LocalNodeStartError, type RestartExited } from './wai
 export interface WaitForClusterOptions {
   readonly credentials: ManagementCredentials;
   /** Queues the definitions declare (vhost and name); waited for in stage 4. */
-  readonly queues: ReadonlyArray<{ readonly vhost: string; readonly name: string }>;
+  readonly queues: readonly WantedQueue[];
   /** Bindings the definitions declare; waited for with the queues. @default none */
-  readonly bindings?: ReadonlyArray<{ readonly vhost: string; readonly source: string; readonly destination: string; readonly routingKey: string }>;
+  readonly bindings?: readonly WantedBinding[];
   /** Overall bound of the four stages together. */
   readonly timeoutMs: number;
   /** Pause between two polls of one thing. @default 200 */
@@ -115,6 +115,26 @@ export async function waitForCluster(state: LocalClusterState, options: WaitForC
   }
 }
 
+/** A queue and a binding the spec declares. */
+export type WantedQueue = { readonly vhost: string; readonly name: string };
+export type WantedBinding = { readonly vhost: string; readonly source: string; readonly destination: string; readonly routingKey: string };
+
+/**
+ * The wanted queues and bindings that `have` lacks, as "vhost name" and "vhost source -> destination"
+ * (both waits, over the management API and over the CLI, read what exists and ask this).
+ */
+export function missingFrom(
+  wanted: { readonly queues: readonly WantedQueue[]; readonly bindings?: readonly WantedBinding[] },
+  have: { readonly queues: readonly WantedQueue[]; readonly bindings: readonly WantedBinding[] },
+): string[] {
+  const names = wanted.queues.filter((q) => !have.queues.some((l) => l.vhost === q.vhost && l.name === q.name)).map((q) => `${q.vhost} ${q.name}`);
+  for (const b of wanted.bindings ?? []) {
+    const found = have.bindings.some((l) => l.vhost === b.vhost && l.source === b.source && l.destination === b.destination && l.routingKey === b.routingKey);
+    if (!found) names.push(`${b.vhost} ${b.source} -> ${b.destination}`);
+  }
+  return names;
+}
+
 /** The spec queues and bindings the cluster lacks ("vhost name", "vhost source -> destination"), with the quorum queues it has. */
 async function missingDefinitions(
   port: number,
@@ -123,16 +143,13 @@ async function missingDefinitions(
 ): Promise<{ readonly ok: true; readonly names: string[]; readonly quorumQueues: ObservedQuorumQueue[] } | { readonly ok: false; readonly reason: string }> {
   const queues = await listQueues(port, creds);
   if (!queues.ok) return queues;
-  const names = options.queues.filter((q) => !queues.body.some((l) => l.vhost === q.vhost && l.name === q.name)).map((q) => `${q.vhost} ${q.name}`);
+  let have: WantedBinding[] = [];
   if (options.bindings?.length) {
     const bindings = await listBindings(port, creds);
     if (!bindings.ok) return bindings;
-    for (const b of options.bindings) {
-      const found = bindings.body.some((l) => l.vhost === b.vhost && l.source === b.source && l.destination === b.destination && l.routing_key === b.routingKey);
-      if (!found) names.push(`${b.vhost} ${b.source} -> ${b.destination}`);
-    }
+    have = bindings.body.map((l) => ({ vhost: l.vhost, source: l.source, destination: l.destination, routingKey: l.routing_key }));
   }
-  return { ok: true, names, quorumQueues: quorumQueuesOf(queues.body) };
+  return { ok: true, names: missingFrom(options, { queues: queues.body, bindings: have }), quorumQueues: quorumQueuesOf(queues.body) };
 }
 
 async function waitForBoot(

@@ -29,6 +29,7 @@ interface UpJson {
   passwordFile: string;
   loadBalancer?: { kind: string; amqpUri: string; managementUrl: string };
   tls: { caFile: string; amqpsUris: string[]; managementUrls: string[] };
+  timeline: Array<{ phase: string; ms: number }>;
 }
 
 function pika(port: number, ca: string, password: string, name = 'localhost'): { code: number | null; out: string } {
@@ -46,6 +47,11 @@ function writeSpec(dir: string, lb: 'haproxy' | 'nginx', mode: 'passthrough' | '
       'rabbitmq: { version: "3.10.8" }',
       `loadBalancer: { kind: ${lb} }`,
       `tls: { enabled: true, interNode: true, loadBalancer: { mode: ${mode} } }`,
+      // A binding: local up's TLS wait (local/cluster-ready-cli.ts) waits for it as for the queue.
+      'topology:',
+      '  exchanges: [{ name: orders, type: topic }]',
+      '  queues: [{ name: orders, type: quorum }]',
+      '  bindings: [{ source: orders, destination: orders, routingKey: "order.#" }]',
       '',
     ].join('\n'),
   );
@@ -89,6 +95,13 @@ describe.each([
     }
     expect(fs.statSync(path.join(run, 'tls/ca.key')).mode & 0o777).toBe(0o600);
   });
+
+  test("when local up returns, the spec's queue and binding exist and its timeline has every stage (the TLS wait, over the CLI)", async () => {
+    const state = readState(path.join(dir, 'run'))!;
+    const b = await runRabbitCli(state, state.nodes[0].nodeName, ['-q', 'list_bindings', 'source_name', 'destination_name', 'routing_key', '--formatter', 'json']);
+    expect(JSON.parse(b.stdout)).toContainEqual({ source_name: 'orders', destination_name: 'orders', routing_key: 'order.#' });
+    expect(up.timeline.map((p) => p.phase).slice(0, 6)).toEqual(['render', 'spawn', 'boot', 'formation', 'vhosts', 'definitions']);
+  }, 60000);
 
   test('openssl s_client completes a verified handshake on every AMQPS port (nodes and load balancer)', () => {
     for (const port of [...nodePorts, lbPort]) {

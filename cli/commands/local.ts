@@ -13,15 +13,15 @@ import { stopNodes } from '../../local/stop';
 import { clusterStatus, runRabbitCli } from '../../local/ctl';
 import { waitForAmqp } from '../../local/amqp-probe';
 import { waitForCluster } from '../../local/cluster-ready';
-import { cliVhostProbe, waitForVhosts } from '../../local/vhosts-ready';
 import { nodePaths } from '../../local/layout';
 import { isHarnessLoadBalancer, loadBalancerLaunch, startLoadBalancer } from '../../local/load-balancer-process';
 import { localTlsResult, prepareLocalTls, withFreeTlsLoadBalancerPorts, withLocalTlsPorts, type LocalTlsResult } from '../../local/tls-material';
-import { waitForNodes, type RestartExited } from '../../local/wait';
+import type { RestartExited } from '../../local/wait';
+import { waitForClusterWithCli } from '../../local/cluster-ready-cli';
 import { Timeline, type TimelinePhase } from '../../local/timeline';
 import { resolveTopology } from '../../spec/topology/resolve';
 import { writeFileAtomically } from '../private/atomic-file';
-import { OperationFailure, UsageError } from '../private/exit';
+import { UsageError } from '../private/exit';
 import { pluginListeners } from '../../spec/plugin-listeners';
 import { selectOne, type SelectOptions } from '../private/select';
 
@@ -131,7 +131,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     // With TLS the plain management and AMQP listeners may be off: readiness and formation are
     // read with the CLI tools (over the TLS distribution when inter-node TLS is on) instead.
     const ready = plan.tls
-      ? await waitWithCli(state, spec.nodes, queues, timeoutMs, timeline, vhostRestarted, restartExited)
+      ? await waitForClusterWithCli(state, { expected: spec.nodes, queues, bindings: topology.bindings, timeoutMs, timeline, onVhostRestart: vhostRestarted, restartExited })
       : await waitForCluster(state, {
           credentials,
           queues,
@@ -208,46 +208,6 @@ export function printUp(r: LocalUpResult, json: boolean): void {
   process.stdout.write(`  Prometheus scrape config and alert rules: ${r.prometheusConfig}\n`);
   const total = r.timeline.at(-1)?.atMs ?? 0;
   process.stdout.write(`  ready in ${(total / 1000).toFixed(1)} s: ${r.timeline.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(1)} s`).join(', ')}\n`);
-}
-
-/** The CLI-based wait (TLS specs): every node boots, then the first one sees all of them running. */
-async function waitWithCli(
-  state: Parameters<typeof clusterStatus>[0],
-  expected: number,
-  queues: ReadonlyArray<{ readonly vhost: string; readonly name: string }>,
-  timeoutMs: number,
-  timeline: Timeline,
-  onVhostRestart: (node: string, vhost: string) => void,
-  restartExited: RestartExited,
-): Promise<{ quorumQueues?: undefined }> {
-  const deadline = Date.now() + timeoutMs;
-  await waitForNodes(state, { timeoutMs, restartExited });
-  timeline.mark('boot');
-  let running: readonly string[] = [];
-  while (Date.now() < deadline) {
-    running = (await clusterStatus(state, state.nodes[0].nodeName)).runningNodes;
-    if (running.length === expected) {
-      timeline.mark('formation');
-      await waitForVhosts(cliVhostProbe(state), { deadline, onRestart: onVhostRestart });
-      timeline.mark('vhosts');
-      // The definitions (vhosts, users, queues) are imported once the whole cluster runs: wait
-      // until every spec queue exists, or clients right after `up` are refused on the vhost.
-      for (const vhost of [...new Set(queues.map((q) => q.vhost))]) {
-        const wanted = queues.filter((q) => q.vhost === vhost).map((q) => q.name);
-        for (;;) {
-          const r = await runRabbitCli(state, state.nodes[0].nodeName, ['-q', 'list_queues', '-p', vhost, 'name', '--formatter', 'json'], { timeoutMs: 30000 });
-          const names = r.code === 0 ? (JSON.parse(r.stdout || '[]') as Array<{ name: string }>).map((q) => q.name) : [];
-          if (wanted.every((w) => names.includes(w))) break;
-          if (Date.now() > deadline) throw new OperationFailure(`definitions not loaded within ${timeoutMs / 1000} s: vhost ${vhost} lacks ${wanted.filter((w) => !names.includes(w)).join(', ')}`);
-          await new Promise((res) => setTimeout(res, 1000));
-        }
-      }
-      timeline.mark('definitions');
-      return {};
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new OperationFailure(`cluster did not form within ${timeoutMs / 1000} s: running ${running.join(', ') || 'none'} of ${expected}`);
 }
 
 /** `rmq-ha local status --dir DIR [--json]`: what runs under DIR and which nodes are in the cluster. */
