@@ -4,16 +4,13 @@
  * loopback and booted by the local harness; assertions go through rabbitmqctl and AMQP (amqplib).
  * Skipped when rabbitmq-server is not installed. Set RMQ_HA_KEEP_TMP=1 to keep the directories.
  */
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as amqp from 'amqplib';
 import { parseDocument } from 'yaml';
 import { execFile } from 'node:child_process';
 import {
   clusterStatus,
-  findFreePorts,
   nodePaths,
   RABBITMQ_BIN_DIR,
   rabbitNodeEnv,
@@ -25,7 +22,7 @@ import {
 } from '../local';
 import { waitForCluster } from '../local/cluster-ready';
 import { launchFromPlan } from '../local/plan-launch';
-import { localAddresses, type LocalNodePorts } from '../plan/addresses';
+import { localAddresses } from '../plan/addresses';
 import { nodeHostName } from '../plan/names';
 import { buildPlan, type ClusterPlan } from '../plan/plan';
 import { quorumTargets, repairQuorumMembers, type RabbitCliExecutor } from '../plan/quorum-members';
@@ -33,6 +30,7 @@ import type { ClusterSpec } from '../spec/cluster';
 import { clusterSpecFrom, parseClusterSpec } from '../spec/parse';
 import { effectivePolicy, resolveTopology } from '../spec/topology';
 import { parseVersion } from '../spec/version';
+import { connect, freeNodePorts, secret, waitFor } from './helpers/topology-helpers';
 import { quorumGrowLine } from '../rabbitmq/definitions/complete-import';
 
 // npm test installs rabbitmq-server or fails; without it this suite fails, never skips.
@@ -43,43 +41,6 @@ const VERSION = parseVersion('3.10.8')!;
 // there, 21 s here), which the earlier bounds (20-30 s) did not survive.
 jest.setTimeout(120000);
 const FIXTURE = path.join(__dirname, 'fixtures/specs/topology-310.yaml');
-
-/** Polls `probe` every `everyMs` until it returns a value other than undefined; bounded in time. */
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, everyMs = 500): Promise<{ value: T; ms: number }> {
-  const start = Date.now();
-  let attempts = 0;
-  for (;;) {
-    attempts++;
-    const value = await probe();
-    if (value !== undefined) return { value, ms: Date.now() - start };
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms (${attempts} attempts) waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/**
- * amqp.connect, again for up to 60 s while the broker closes the connection at open: a node whose
- * AMQP port is open may still be starting its vhosts (seen on a loaded machine as
- * "Expected ConnectionOpenOk; got <ConnectionClose>").
- */
-async function connect(url: string): Promise<amqp.ChannelModel> {
-  const start = Date.now();
-  for (;;) {
-    try {
-      return await amqp.connect(url);
-    } catch (e) {
-      if (!/ConnectionClose|ECONNRESET/.test(String(e)) || Date.now() - start > 60000) throw e;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
-
-async function freeNodePorts(n: number): Promise<LocalNodePorts[]> {
-  const p = await findFreePorts(n * 4);
-  return Array.from({ length: n }, (_, i) => ({ amqpPort: p[4 * i], managementPort: p[4 * i + 1], prometheusPort: p[4 * i + 2], distPort: p[4 * i + 3] }));
-}
-
-const secret = (): string => crypto.randomBytes(24).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 24);
 
 interface QueueRow {
   name: string;
