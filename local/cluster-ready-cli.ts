@@ -8,25 +8,17 @@
  * `waitForCluster` (cluster-ready.ts), one CLI VM per poll, so polls are 1 s apart.
  */
 import { clusterStatus, runRabbitCli } from './ctl';
-import { missingFrom, type WantedBinding, type WantedQueue } from './cluster-ready';
+import { missingFrom, type WaitForClusterOptions, type WantedBinding, type WantedQueue } from './cluster-ready';
 import { OperationFailure } from './failure';
 import { sleep } from './private/run';
-import type { Timeline } from './timeline';
 import type { LocalClusterState } from './types';
 import { cliVhostProbe, waitForVhosts } from './vhosts-ready';
-import { waitForNodes, type RestartExited } from './wait';
+import { waitForNodes } from './wait';
 
-/** Options of `waitForClusterWithCli`. */
-export interface WaitWithCliOptions {
+/** Options of `waitForClusterWithCli`: those of `waitForCluster` that do not need the management API, and the node count. */
+export interface WaitWithCliOptions extends Pick<WaitForClusterOptions, 'queues' | 'bindings' | 'timeoutMs' | 'timeline' | 'onVhostRestart' | 'restartExited'> {
   /** Nodes the cluster has. */
   readonly expected: number;
-  readonly queues: readonly WantedQueue[];
-  readonly bindings?: readonly WantedBinding[];
-  /** Overall bound of every stage together. */
-  readonly timeoutMs: number;
-  readonly timeline?: Timeline;
-  readonly onVhostRestart?: (node: string, vhost: string) => void;
-  readonly restartExited?: RestartExited;
 }
 
 export async function waitForClusterWithCli(state: LocalClusterState, o: WaitWithCliOptions): Promise<{ quorumQueues?: undefined }> {
