@@ -2,6 +2,10 @@ import pc from 'picocolors';
 import { SpecError } from '../../spec/errors';
 import { InputError } from '../../spec/input/input-error';
 import { fileSystemProblem } from '../../spec/input/fs-problem';
+import { OperationFailure } from '../../local/failure';
+
+/** Raised by the harness (local/failure.ts): a plain message and exit code 2. */
+export { OperationFailure };
 
 /** Exit codes of every command: 0 ok, 1 invalid input (message on stderr), 2 internal error. */
 export const EXIT = { ok: 0, invalid: 1, internal: 2 } as const;
@@ -13,9 +17,6 @@ export class UsageError extends InputError {
     this.name = 'UsageError';
   }
 }
-
-export { OperationFailure } from '../../local/failure';
-import { OperationFailure } from '../../local/failure';
 
 /** Runs a command body and maps its failure to the exit code and a message on stderr. */
 export async function runCommand(body: () => Promise<void> | void): Promise<void> {
